@@ -1,0 +1,216 @@
+/**
+ * One YAML document, parsed on its own with the `yaml` package. Positions are
+ * relative to the document's own text so that a parse can be reused when the
+ * document moves inside its file (lines inserted above it).
+ */
+import { parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type ParsedNode } from 'yaml';
+import { LineIndex, type Range } from './position.js';
+
+/** Nesting deeper than this is refused (the API server's JSON decoder limit is 10,000). */
+export const MAX_NESTING = 1000;
+
+export interface YamlProblem {
+  code: string;
+  message: string;
+  /** Offsets in the document's text. */
+  start: number;
+  end: number;
+  severity: 'error' | 'warning';
+}
+
+export class ParsedDocument {
+  readonly lines: LineIndex;
+  readonly yaml: Document.Parsed | undefined;
+  readonly problems: YamlProblem[] = [];
+
+  constructor(readonly text: string) {
+    this.lines = new LineIndex(text);
+    const depth = maxFlowOrBlockDepth(text);
+    if (depth > MAX_NESTING) {
+      this.problems.push({
+        code: 'yaml-too-deep',
+        message: `YAML nesting is deeper than ${MAX_NESTING} levels; no Kubernetes object needs that, and the document is not checked further.`,
+        start: 0,
+        end: Math.min(text.length, firstLineEnd(text)),
+        severity: 'error',
+      });
+      return;
+    }
+    let doc: Document.Parsed;
+    try {
+      doc = parseDocument(text, {
+        version: '1.1', // Kubernetes reads YAML as YAML 1.1: `yes`, `on` and `off` are booleans.
+        prettyErrors: false,
+        uniqueKeys: true,
+        keepSourceTokens: false,
+        strict: true,
+      });
+    } catch (e) {
+      this.problems.push({
+        code: 'yaml-syntax',
+        message: `This YAML document cannot be read: ${(e as Error).message}`,
+        start: 0,
+        end: firstLineEnd(text),
+        severity: 'error',
+      });
+      return;
+    }
+    this.yaml = doc;
+    for (const err of doc.errors) {
+      this.problems.push({
+        code: yamlErrorCode(err.code),
+        message: yamlErrorMessage(err.code, err.message),
+        start: err.pos[0],
+        end: Math.max(err.pos[1], err.pos[0] + 1),
+        severity: 'error',
+      });
+    }
+    for (const w of doc.warnings) {
+      this.problems.push({
+        code: 'yaml-syntax',
+        message: w.message,
+        start: w.pos[0],
+        end: Math.max(w.pos[1], w.pos[0] + 1),
+        severity: 'warning',
+      });
+    }
+  }
+
+  /** The root node, or undefined for an empty or unreadable document. */
+  get root(): ParsedNode | undefined {
+    return (this.yaml?.contents as ParsedNode | null | undefined) ?? undefined;
+  }
+
+  rangeOf(node: Node | undefined): Range {
+    const r = node?.range;
+    if (!r) return this.lines.rangeOf(0, 0);
+    return this.lines.rangeOf(r[0], r[1]);
+  }
+
+  /** Follow an alias to the node it names. */
+  resolve(node: unknown): Node | undefined {
+    if (isAlias(node)) {
+      const target = this.yaml ? node.resolve(this.yaml) : undefined;
+      return (target as Node | undefined) ?? undefined;
+    }
+    return (node as Node | null) ?? undefined;
+  }
+}
+
+/** The string form of a mapping key as Kubernetes sees it (the key's source text). */
+export function keyString(key: unknown): string {
+  if (isScalar(key)) {
+    if (typeof key.value === 'string') return key.value;
+    return key.source ?? String(key.value);
+  }
+  if (key == null) return '';
+  return String(key);
+}
+
+/** Find the value node of `key` in a map node. */
+export function mapGet(map: unknown, key: string): Node | undefined {
+  if (!isMap(map)) return undefined;
+  for (const item of map.items) {
+    if (keyString(item.key) === key) return (item.value as Node | null) ?? undefined;
+  }
+  return undefined;
+}
+
+export function mapGetPair(map: unknown, key: string) {
+  if (!isMap(map)) return undefined;
+  for (const item of map.items) if (keyString(item.key) === key) return item;
+  return undefined;
+}
+
+export function scalarString(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  if (typeof v === 'string') return v;
+  if (v == null) return undefined;
+  return node.source ?? String(v);
+}
+
+function firstLineEnd(text: string): number {
+  const i = text.indexOf('\n');
+  return i === -1 ? text.length : i;
+}
+
+/**
+ * An upper bound of the nesting depth, by indentation and flow brackets, read
+ * without parsing: the parser and every walk over the tree recurse, so a
+ * hostile document must be stopped before them.
+ */
+function maxFlowOrBlockDepth(text: string): number {
+  let flow = 0;
+  let maxFlow = 0;
+  let maxIndent = 0;
+  let atLineStart = true;
+  let indent = 0;
+  let inQuote: string | null = null;
+  let inComment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      atLineStart = true;
+      indent = 0;
+      inComment = false;
+      continue;
+    }
+    if (atLineStart) {
+      if (c === 32 || c === 45 /* - */) {
+        indent++;
+        continue;
+      }
+      atLineStart = false;
+      if (indent > maxIndent) maxIndent = indent;
+    }
+    if (inComment) continue;
+    if (inQuote) {
+      if (c === inQuote.charCodeAt(0)) inQuote = null;
+      continue;
+    }
+    if (c === 34 || c === 39) {
+      if (flow > 0) inQuote = String.fromCharCode(c);
+      continue;
+    }
+    if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32)) {
+      inComment = true;
+      continue;
+    }
+    if (c === 91 || c === 123) {
+      flow++;
+      if (flow > maxFlow) maxFlow = flow;
+    } else if ((c === 93 || c === 125) && flow > 0) flow--;
+  }
+  // Two columns of indentation per level is the densest block nesting.
+  return Math.max(maxFlow, Math.floor(maxIndent / 2));
+}
+
+function yamlErrorCode(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'yaml-duplicate-key';
+    case 'TAB_AS_INDENT':
+      return 'yaml-tab-indentation';
+    default:
+      return 'yaml-syntax';
+  }
+}
+
+function yamlErrorMessage(code: string, message: string): string {
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'Duplicate key: Kubernetes rejects a mapping with the same key twice (strict decoding). Remove one of them.';
+    case 'TAB_AS_INDENT':
+      return 'Tab used for indentation: YAML allows only spaces. Replace the tab with spaces.';
+    case 'MISSING_CHAR':
+      return `${first}: a quoted string or bracket is not closed.`;
+    case 'BAD_INDENT':
+      return `${first}. Check that this line lines up with its siblings.`;
+    default:
+      return first;
+  }
+}
+
+export { isMap, isSeq, isScalar, isAlias, isPair };

@@ -1,0 +1,99 @@
+/**
+ * The generated JSON schemas (schemas/), loaded lazily by apiVersion and kind.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { JsonSchema } from './json-schema.js';
+
+export interface SchemaIndexEntry {
+  apiVersion: string;
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  scope: 'Namespaced' | 'Cluster';
+  served: boolean;
+  storage: boolean;
+  deprecated: boolean;
+  deprecationWarning?: string;
+  file: string;
+}
+
+/** Locate schemas/ next to the running code (source tree or bundle in dist/). */
+export function findSchemasDir(): string {
+  const fromEnv = process.env.CERTSMITH_SCHEMAS_DIR;
+  if (fromEnv && existsSync(join(fromEnv, 'index.json'))) return fromEnv;
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'schemas');
+    if (existsSync(join(candidate, 'index.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error('Certsmith cannot find its schemas/ folder (index.json); the installation is incomplete.');
+}
+
+export class SchemaStore {
+  readonly entries: SchemaIndexEntry[];
+  private readonly byKey = new Map<string, SchemaIndexEntry>();
+  private readonly loaded = new Map<string, JsonSchema>();
+  /** Versions served per group. */
+  private readonly versions = new Map<string, Set<string>>();
+  /** Kinds per apiVersion. */
+  private readonly kinds = new Map<string, SchemaIndexEntry[]>();
+
+  constructor(readonly dir: string = findSchemasDir()) {
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { kinds: SchemaIndexEntry[] };
+    this.entries = index.kinds;
+    for (const e of this.entries) {
+      this.byKey.set(`${e.apiVersion}|${e.kind}`, e);
+      if (!this.versions.has(e.group)) this.versions.set(e.group, new Set());
+      this.versions.get(e.group)!.add(e.version);
+      if (!this.kinds.has(e.apiVersion)) this.kinds.set(e.apiVersion, []);
+      this.kinds.get(e.apiVersion)!.push(e);
+    }
+  }
+
+  entry(apiVersion: string, kind: string): SchemaIndexEntry | undefined {
+    return this.byKey.get(`${apiVersion}|${kind}`);
+  }
+
+  schema(apiVersion: string, kind: string): JsonSchema | undefined {
+    const e = this.entry(apiVersion, kind);
+    if (!e) return undefined;
+    let s = this.loaded.get(e.file);
+    if (!s) {
+      s = JSON.parse(readFileSync(join(this.dir, e.file), 'utf8')) as JsonSchema;
+      this.loaded.set(e.file, s);
+    }
+    return s;
+  }
+
+  hasGroup(group: string): boolean {
+    return this.versions.has(group);
+  }
+
+  servedVersions(group: string): string[] {
+    return [...(this.versions.get(group) ?? [])].sort();
+  }
+
+  kindsOf(apiVersion: string): SchemaIndexEntry[] {
+    return this.kinds.get(apiVersion) ?? [];
+  }
+
+  /** The newest served apiVersion of a kind in a group (v1 over v1beta1). */
+  preferredApiVersion(group: string, kind: string): string | undefined {
+    const candidates = this.entries.filter((e) => e.group === group && e.kind === kind);
+    candidates.sort((a, b) => Number(b.storage) - Number(a.storage));
+    return candidates[0]?.apiVersion;
+  }
+}
+
+let shared: SchemaStore | undefined;
+
+/** The process-wide store (schemas are read-only data). */
+export function schemaStore(): SchemaStore {
+  if (!shared) shared = new SchemaStore();
+  return shared;
+}

@@ -1,0 +1,424 @@
+/**
+ * Validates a Kubernetes object against its structural schema the way the API
+ * server does (pruning made visible as unknown fields, nullable, int-or-string,
+ * enums, patterns, formats, limits, list types), walking the YAML nodes so that
+ * every problem is reported at the node it is about.
+ */
+import { isMap, isScalar, isSeq, isAlias, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { keyString, type ParsedDocument } from '../manifests/parsed-document.js';
+import { Reporter } from '../rules/report.js';
+import { closest } from '../util/suggest.js';
+import { checkFormat } from './formats.js';
+import { formatPath, type PathSegment } from './field-path.js';
+import { typesOf, type JsonSchema, type JsonType } from './json-schema.js';
+
+/** Nodes visited through aliases before the document counts as a YAML bomb. */
+export const ALIAS_EXPANSION_LIMIT = 10_000;
+
+interface Walk {
+  doc: ParsedDocument;
+  report: Reporter;
+  /** Nodes visited while inside an alias expansion. */
+  aliasVisits: number;
+  aborted: boolean;
+}
+
+export function validateAgainstSchema(doc: ParsedDocument, root: YAMLMap, schema: JsonSchema, report: Reporter): void {
+  const walk: Walk = { doc, report, aliasVisits: 0, aborted: false };
+  const kindPair = root.items.find((p) => keyString(p.key) === 'kind');
+  validateNode(walk, root, schema, [], (kindPair?.key as Node | undefined) ?? root, false, 0);
+}
+
+/** The JSON type of a YAML node as the API server would see it after YAML-to-JSON conversion. */
+export function jsonTypeOf(node: Node | null | undefined): JsonType {
+  if (node == null) return 'null';
+  if (isMap(node)) return 'object';
+  if (isSeq(node)) return 'array';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'boolean') return 'boolean';
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      return Number.isInteger(Number(v)) && Number.isFinite(Number(v)) ? 'integer' : 'number';
+    }
+    return 'string'; // strings, and timestamps (which JSON carries as strings)
+  }
+  return 'null';
+}
+
+/** The scalar's value as JSON would carry it. */
+function scalarValue(node: Scalar): unknown {
+  const v = node.value;
+  if (v instanceof Date) return node.source ?? v.toISOString();
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+function describe(node: Node | null | undefined): string {
+  const t = jsonTypeOf(node);
+  if (isScalar(node)) {
+    const src = node.source ?? String(node.value);
+    if (t === 'string') return `the string "${truncate(String(scalarValue(node)))}"`;
+    if (t === 'boolean') return `the boolean ${src}`;
+    if (t === 'null') return 'no value';
+    return `the number ${src}`;
+  }
+  return t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : t;
+}
+
+function truncate(s: string, n = 60): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}
+
+const TYPE_WORDS: Record<JsonType, string> = {
+  object: 'a mapping (object)',
+  array: 'a list',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean (true or false)',
+  null: 'null',
+};
+
+function typeMatches(actual: JsonType, allowed: JsonType[]): boolean {
+  if (allowed.length === 0) return true;
+  if (allowed.includes(actual)) return true;
+  return actual === 'integer' && allowed.includes('number');
+}
+
+function validateNode(
+  w: Walk,
+  rawNode: unknown,
+  schema: JsonSchema,
+  path: PathSegment[],
+  /** Where to report problems about this node as a whole (its key, for a field). */
+  anchor: Node,
+  viaAlias: boolean,
+  depth: number,
+): void {
+  if (w.aborted) return;
+  let node = rawNode as Node | null | undefined;
+  if (isAlias(node)) {
+    viaAlias = true;
+    node = w.doc.resolve(node);
+  }
+  if (viaAlias && ++w.aliasVisits > ALIAS_EXPANSION_LIMIT) {
+    w.aborted = true;
+    w.report.atNode(
+      'yaml-alias-limit',
+      anchor,
+      `Aliases in this document expand to more than ${ALIAS_EXPANSION_LIMIT.toLocaleString('en')} nodes (a "billion laughs" YAML bomb?). Kubernetes rejects excessive aliasing; the document is not checked further.`,
+    );
+    return;
+  }
+  if (depth > 1000) return;
+
+  const actual = jsonTypeOf(node);
+  const allowed = typesOf(schema);
+  const p = formatPath(path);
+
+  if (actual === 'null') {
+    if (allowed.includes('null') || allowed.length === 0) return;
+    // The API server prunes null from fields that are not nullable.
+    return;
+  }
+
+  if (!typeMatches(actual, allowed)) {
+    const want = allowed.filter((t) => t !== 'null');
+    const wantText = schema['x-kubernetes-int-or-string']
+      ? 'an integer or a string'
+      : want.map((t) => TYPE_WORDS[t]).join(' or ');
+    let hint = '';
+    if (want.includes('string') && isScalar(node) && node.type === 'PLAIN' && (actual === 'boolean' || actual === 'integer' || actual === 'number')) {
+      hint = ` Kubernetes reads YAML 1.1, where an unquoted ${node.source ?? String(node.value)} is ${actual === 'boolean' ? 'a boolean' : 'a number'}: quote it ("${node.source ?? String(node.value)}").`;
+    } else if (want.includes('array') && actual !== 'array') {
+      hint = ' Write it as a list (each item on its own line starting with "- ").';
+    }
+    w.report.atNode('schema-type', node, `${p} must be ${wantText}, not ${describe(node)}.${hint}`, p);
+    return;
+  }
+
+  switch (actual) {
+    case 'object':
+      validateObject(w, node as YAMLMap, schema, path, anchor, viaAlias, depth);
+      break;
+    case 'array':
+      validateArray(w, node as Node & { items: unknown[] }, schema, path, viaAlias, depth);
+      break;
+    default:
+      validateScalar(w, node as Scalar, schema, path, actual);
+  }
+  if (w.aborted) return;
+  validateAlternatives(w, node as Node, schema, path, anchor, viaAlias, depth);
+}
+
+function validateObject(
+  w: Walk,
+  map: YAMLMap,
+  schema: JsonSchema,
+  path: PathSegment[],
+  anchor: Node,
+  viaAlias: boolean,
+  depth: number,
+): void {
+  const props = schema.properties ?? {};
+  const additional = schema.additionalProperties;
+  const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  const present = new Set<string>();
+  for (const pair of map.items as Pair<unknown, unknown>[]) {
+    if (w.aborted) return;
+    const key = keyString(w.doc.resolve(pair.key));
+    present.add(key);
+    const keyNode = ((w.doc.resolve(pair.key) as Node | undefined) ?? map) as Node;
+    const sub = props[key];
+    const childPath = [...path, key];
+    if (sub) {
+      if (pair.value == null || (isScalar(pair.value) && pair.value.value == null)) {
+        const allowsNull = typesOf(sub).includes('null');
+        if (!allowsNull && !(schema.required ?? []).includes(key)) {
+          w.report.atNode(
+            'schema-null-value',
+            keyNode,
+            `${formatPath(childPath)} has no value; the API server drops it. Give it a value or remove the line.`,
+            formatPath(childPath),
+          );
+        }
+        continue;
+      }
+      validateNode(w, pair.value, sub, childPath, keyNode, viaAlias, depth + 1);
+    } else if (additional && typeof additional === 'object') {
+      validateNode(w, pair.value, additional, childPath, keyNode, viaAlias, depth + 1);
+    } else if (!preserve && additional !== true) {
+      const names = Object.keys(props);
+      const guess = closest(key, names);
+      const where = path.length ? formatPath(path) : 'the top level';
+      let msg = `Unknown field "${formatPath(childPath)}": ${where} has no field "${key}".`;
+      if (guess) msg += ` Did you mean "${guess}"?`;
+      else if (names.length && names.length <= 12) msg += ` Known fields: ${names.join(', ')}.`;
+      w.report.atNode('schema-unknown-field', keyNode, msg, formatPath(childPath));
+    }
+  }
+  for (const req of schema.required ?? []) {
+    if (present.has(req)) {
+      const v = map.items.find((it) => keyString(it.key) === req)?.value;
+      const resolved = w.doc.resolve(v);
+      if (resolved != null && !(isScalar(resolved) && resolved.value == null)) continue;
+      if (props[req] && typesOf(props[req]).includes('null')) continue;
+    }
+    const fieldPath = formatPath([...path, req]);
+    const owner = path.length ? formatPath(path) : 'the object';
+    w.report.atNode('schema-required', anchor, `Missing required field "${req}" in ${owner} (${fieldPath}).`, fieldPath);
+  }
+  const n = map.items.length;
+  const p = formatPath(path);
+  if (schema.minProperties !== undefined && n < schema.minProperties) {
+    w.report.atNode('schema-limit', anchor, `${p} must have at least ${schema.minProperties} entries, it has ${n}.`, p);
+  }
+  if (schema.maxProperties !== undefined && n > schema.maxProperties) {
+    w.report.atNode('schema-limit', anchor, `${p} must have at most ${schema.maxProperties} entries, it has ${n}.`, p);
+  }
+}
+
+function validateArray(
+  w: Walk,
+  seq: Node & { items: unknown[] },
+  schema: JsonSchema,
+  path: PathSegment[],
+  viaAlias: boolean,
+  depth: number,
+): void {
+  const items = seq.items;
+  const p = formatPath(path);
+  if (schema.minItems !== undefined && items.length < schema.minItems) {
+    w.report.atNode('schema-limit', seq, `${p} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, it has ${items.length}.`, p);
+  }
+  if (schema.maxItems !== undefined && items.length > schema.maxItems) {
+    w.report.atNode('schema-limit', seq, `${p} must have at most ${schema.maxItems} items, it has ${items.length}.`, p);
+  }
+  if (schema.items) {
+    for (let i = 0; i < items.length; i++) {
+      if (w.aborted) return;
+      const item = items[i] as Node;
+      const resolved = w.doc.resolve(item);
+      if (jsonTypeOf(resolved) === 'null' && !typesOf(schema.items).includes('null') && typesOf(schema.items).length) {
+        const ip = formatPath([...path, i]);
+        w.report.atNode('schema-type', resolved ?? seq, `${ip} is an empty list item; it must be ${typesOf(schema.items).map((t) => TYPE_WORDS[t]).join(' or ')}.`, ip);
+        continue;
+      }
+      validateNode(w, item, schema.items, [...path, i], (w.doc.resolve(item) as Node | undefined) ?? seq, viaAlias, depth + 1);
+    }
+  }
+  const listType = schema['x-kubernetes-list-type'];
+  if (listType === 'set') {
+    const seen = new Map<string, number>();
+    items.forEach((it, i) => {
+      const key = canonical(w.doc, it);
+      if (key === undefined) return;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        w.report.atNode('schema-duplicate', w.doc.resolve(it), `${formatPath([...path, i])} repeats ${formatPath([...path, first])}: the items of ${p} must be unique.`, formatPath([...path, i]));
+      } else seen.set(key, i);
+    });
+  } else if (listType === 'map') {
+    const keys = schema['x-kubernetes-list-map-keys'] ?? [];
+    const seen = new Map<string, number>();
+    items.forEach((it, i) => {
+      const item = w.doc.resolve(it);
+      if (!isMap(item)) return;
+      const parts = keys.map((k) => {
+        const v = item.items.find((pr) => keyString(pr.key) === k)?.value;
+        const dflt = schema.items?.properties?.[k]?.default;
+        return canonical(w.doc, v) ?? JSON.stringify(dflt ?? null);
+      });
+      const key = parts.join('\u0000');
+      const first = seen.get(key);
+      if (first !== undefined) {
+        const desc = keys.map((k, j) => `${k}=${parts[j]}`).join(', ');
+        w.report.atNode('schema-duplicate', item, `${formatPath([...path, i])} has the same key (${desc}) as ${formatPath([...path, first])}: entries of ${p} must be unique by ${keys.join(', ')}.`, formatPath([...path, i]));
+      } else seen.set(key, i);
+    });
+  }
+}
+
+/** A canonical string for set/map uniqueness (scalars only; structured items compare by JSON). */
+function canonical(doc: ParsedDocument, raw: unknown): string | undefined {
+  const node = doc.resolve(raw);
+  if (node == null) return undefined;
+  if (isScalar(node)) return JSON.stringify(scalarValue(node));
+  try {
+    return JSON.stringify((node as Node).toJSON());
+  } catch {
+    return undefined;
+  }
+}
+
+function validateScalar(w: Walk, node: Scalar, schema: JsonSchema, path: PathSegment[], actual: JsonType): void {
+  const value = scalarValue(node);
+  const p = formatPath(path);
+  if (schema.enum) {
+    if (!schema.enum.some((e) => e === value)) {
+      const options = schema.enum.map((e) => JSON.stringify(e));
+      const guess = typeof value === 'string' ? closest(value, schema.enum.filter((e): e is string => typeof e === 'string')) : undefined;
+      let msg = `Unsupported value ${JSON.stringify(value)} for ${p}: use ${options.length === 1 ? options[0] : `one of ${options.join(', ')}`}.`;
+      if (guess) msg += ` Did you mean ${JSON.stringify(guess)}?`;
+      w.report.atNode('schema-enum', node, msg, p);
+      return;
+    }
+  }
+  if (actual === 'string') {
+    const s = value as string;
+    if (schema.pattern) {
+      const re = compilePattern(schema.pattern);
+      if (re && !re.test(s)) {
+        w.report.atNode('schema-pattern', node, `${p}: "${truncate(s)}" does not match the required pattern ${schema.pattern}.`, p);
+      }
+    }
+    if (schema.format) {
+      const expected = checkFormat(schema.format, s);
+      if (expected) w.report.atNode('schema-format', node, `${p} must be ${expected}; "${truncate(s)}" is not.`, p);
+    }
+    const len = codePointLength(s);
+    if (schema.minLength !== undefined && len < schema.minLength) {
+      w.report.atNode(
+        'schema-limit',
+        node,
+        schema.minLength === 1 ? `${p} must not be empty.` : `${p} must be at least ${schema.minLength} characters long, it has ${len}.`,
+        p,
+      );
+    }
+    if (schema.maxLength !== undefined && len > schema.maxLength) {
+      w.report.atNode('schema-limit', node, `${p} must be at most ${schema.maxLength} characters long, it has ${len}.`, p);
+    }
+  } else if (actual === 'integer' || actual === 'number') {
+    const n = value as number;
+    if (schema.minimum !== undefined && n < schema.minimum) {
+      w.report.atNode('schema-limit', node, `${p} must be at least ${schema.minimum}, not ${n}.`, p);
+    }
+    if (schema.exclusiveMinimum !== undefined && n <= schema.exclusiveMinimum) {
+      w.report.atNode('schema-limit', node, `${p} must be greater than ${schema.exclusiveMinimum}, not ${n}.`, p);
+    }
+    if (schema.maximum !== undefined && n > schema.maximum) {
+      w.report.atNode('schema-limit', node, `${p} must be at most ${schema.maximum}, not ${n}.`, p);
+    }
+    if (schema.exclusiveMaximum !== undefined && n >= schema.exclusiveMaximum) {
+      w.report.atNode('schema-limit', node, `${p} must be less than ${schema.exclusiveMaximum}, not ${n}.`, p);
+    }
+  }
+}
+
+/** anyOf / oneOf / allOf / not as value validations (types are checked already). */
+function validateAlternatives(
+  w: Walk,
+  node: Node,
+  schema: JsonSchema,
+  path: PathSegment[],
+  anchor: Node,
+  viaAlias: boolean,
+  depth: number,
+): void {
+  const p = formatPath(path);
+  const passes = (branch: JsonSchema): boolean => {
+    const scratch = new Reporter(w.doc);
+    const sub: Walk = { doc: w.doc, report: scratch, aliasVisits: w.aliasVisits, aborted: false };
+    validateNode(sub, node, branch, path, anchor, viaAlias, depth);
+    w.aliasVisits = sub.aliasVisits;
+    if (sub.aborted) w.aborted = true;
+    return scratch.diagnostics.every((d) => d.severity !== 'error');
+  };
+  const intOrStringOnly =
+    schema['x-kubernetes-int-or-string'] &&
+    schema.anyOf?.every((b) => Object.keys(b).every((k) => k === 'type'));
+  if (schema.anyOf && !intOrStringOnly) {
+    if (!schema.anyOf.some(passes)) {
+      w.report.atNode('schema-alternatives', node, `${p} matches none of the ${schema.anyOf.length} shapes the schema allows (anyOf).`, p);
+    }
+  }
+  if (schema.oneOf) {
+    const n = schema.oneOf.filter(passes).length;
+    if (n !== 1) {
+      w.report.atNode(
+        'schema-alternatives',
+        node,
+        n === 0
+          ? `${p} matches none of the ${schema.oneOf.length} shapes the schema allows (oneOf).`
+          : `${p} matches ${n} of the shapes the schema allows, but must match exactly one (oneOf).`,
+        p,
+      );
+    }
+  }
+  if (schema.allOf) {
+    for (const branch of schema.allOf) validateNode(w, node, branch, path, anchor, viaAlias, depth);
+  }
+  if (schema.not && passes(schema.not)) {
+    w.report.atNode('schema-alternatives', node, `${p} has a value the schema forbids here (not).`, p);
+  }
+}
+
+const patternCache = new Map<string, RegExp | null>();
+
+/** Kubernetes patterns are Go RE2 syntax, which JavaScript reads the same way for the CRDs in use. */
+function compilePattern(pattern: string): RegExp | null {
+  let re = patternCache.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, 'u');
+    } catch {
+      try {
+        re = new RegExp(pattern);
+      } catch {
+        re = null;
+      }
+    }
+    patternCache.set(pattern, re);
+  }
+  return re;
+}
+
+function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}

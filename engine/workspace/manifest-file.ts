@@ -1,0 +1,119 @@
+/**
+ * One manifest file, checked document by document. An update re-parses and
+ * re-checks only the documents whose text changed; the others keep their
+ * results and are only shifted to their new lines.
+ */
+import { KNOWN_GROUPS } from '../rules/checks/api-version.js';
+import { checkDocument, type CheckedDocument } from '../rules/check-document.js';
+import { ruleById } from '../rules/registry.js';
+import type { Diagnostic } from '../rules/rule.js';
+import { splitDocuments, type Segment } from '../manifests/segments.js';
+import { shiftRange, type Range } from '../manifests/position.js';
+import type { SchemaStore } from '../schema/schema-store.js';
+import { checkText, DEFAULT_MAX_FILE_BYTES, type TextProblem } from './file-limits.js';
+
+export interface FileDocument {
+  segment: Segment;
+  checked: CheckedDocument;
+}
+
+export interface UpdateStats {
+  documents: number;
+  reparsed: number;
+}
+
+export class ManifestFile {
+  text = '';
+  documents: FileDocument[] = [];
+  problem: TextProblem | undefined;
+
+  constructor(
+    readonly uri: string,
+    private readonly store: SchemaStore,
+    private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
+  ) {}
+
+  update(text: string): UpdateStats {
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    this.text = text;
+    this.problem = checkText(text, this.maxBytes);
+    if (this.problem) {
+      this.documents = [];
+      return { documents: 0, reparsed: 0 };
+    }
+    const previous = new Map<string, CheckedDocument>();
+    for (const d of this.documents) previous.set(d.segment.text, d.checked);
+    let reparsed = 0;
+    this.documents = splitDocuments(text).map((segment) => {
+      let checked = previous.get(segment.text);
+      if (!checked) {
+        checked = checkDocument(segment.text, this.store);
+        reparsed++;
+      }
+      return { segment, checked };
+    });
+    return { documents: this.documents.length, reparsed };
+  }
+
+  /** Local diagnostics of the whole file, in file positions. */
+  diagnostics(): Diagnostic[] {
+    if (this.problem) {
+      const rule = ruleById(this.problem.code);
+      return [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: rule.severity,
+          code: rule.id,
+          message: this.problem.message,
+          href: rule.docs,
+        },
+      ];
+    }
+    const out: Diagnostic[] = [];
+    for (const d of this.documents) {
+      for (const diag of d.checked.diagnostics) out.push({ ...diag, range: shiftRange(diag.range, d.segment.line) });
+    }
+    return out;
+  }
+
+  /** The document that holds a (file) line. */
+  documentAtLine(line: number): FileDocument | undefined {
+    let lo = 0;
+    let hi = this.documents.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.documents[mid].segment.line <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.documents[lo];
+  }
+
+  /** A range inside a document, in file positions. */
+  toFileRange(d: FileDocument, r: Range): Range {
+    return shiftRange(r, d.segment.line);
+  }
+
+  /**
+   * True when the file holds something Certsmith checks: an object of a
+   * cert-manager, networking or Gateway API group, or one of their kinds.
+   * Other YAML files (CI configs, Helm values) are left alone.
+   */
+  get isRelevant(): boolean {
+    if (this.problem) return this.problem.code === 'file-too-large' ? looksRelevant(this.text.slice(0, 65536)) : false;
+    for (const d of this.documents) {
+      for (const o of d.checked.objects) {
+        if (KNOWN_GROUPS.has(o.group) || RELEVANT_KINDS.has(o.kind ?? '')) return true;
+        if (o.apiVersion === 'extensions/v1beta1' && o.kind === 'Ingress') return true;
+      }
+    }
+    // A file too broken to read objects from: decide by its text.
+    return this.documents.some((d) => d.checked.doc.problems.length > 0) && looksRelevant(this.text);
+  }
+}
+
+const RELEVANT_KINDS = new Set(['Certificate', 'CertificateRequest', 'Issuer', 'ClusterIssuer', 'Ingress', 'Gateway', 'HTTPRoute', 'Order', 'Challenge']);
+const RELEVANT_TEXT = /^\s*(apiVersion:\s*["']?(cert-manager\.io|acme\.cert-manager\.io|certmanager\.k8s\.io|networking\.k8s\.io|gateway\.networking\.k8s\.io)\/|kind:\s*["']?(Certificate|CertificateRequest|Issuer|ClusterIssuer|Ingress|Gateway|HTTPRoute)\b)/m;
+
+function looksRelevant(text: string): boolean {
+  return RELEVANT_TEXT.test(text);
+}

@@ -1,0 +1,17 @@
+// Bundles the CLI and the language server into dist/ (CommonJS, Node 20).
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js' });
+chmodSync('dist/cli.js', 0o755);

@@ -1,0 +1,215 @@
+/**
+ * `certsmith lint [--format text|json] [--max-file-size BYTES] PATH...`
+ *
+ * All paths together form one workspace. Exit status: 0 no error, 1 errors,
+ * 2 usage or I/O problems.
+ */
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, isAbsolute } from 'node:path';
+import { parseArgs } from 'node:util';
+import { schemaStore } from '../../engine/schema/schema-store.js';
+import { decodeFile, DEFAULT_MAX_FILE_BYTES, formatBytes } from '../../engine/workspace/file-limits.js';
+import { Workspace } from '../../engine/workspace/workspace.js';
+import type { Diagnostic } from '../../engine/rules/rule.js';
+import { UsageError, type CommandIO } from './command-io.js';
+
+export const LINT_USAGE = `Usage: certsmith lint [--format text|json] [--max-file-size BYTES] PATH...
+
+Checks cert-manager, Ingress and Gateway manifests. PATH is a file or a
+directory (searched recursively for *.yaml and *.yml). All paths together
+form one workspace.
+
+  --format text|json    text: file:line:col: severity: message [code] (default)
+                        json: the diagnostics with 0-based LSP positions
+  --max-file-size N     skip files larger than N bytes (default ${DEFAULT_MAX_FILE_BYTES})
+
+Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.`;
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+interface FileEntry {
+  /** As shown to the user. */
+  display: string;
+  path: string;
+  /** Named on the command line (always checked) or found in a directory (checked when relevant). */
+  explicit: boolean;
+}
+
+function collectFiles(paths: string[], cwd: string): FileEntry[] {
+  const out: FileEntry[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, display: string, explicit: boolean) => {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      real = path;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    out.push({ path, display, explicit });
+  };
+  const walk = (dir: string, display: string, depth: number) => {
+    if (depth > 64) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new UsageError(`cannot read directory ${display}: ${ioReason(e)}`);
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      const d = join(display, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue; // a dangling link
+        }
+      }
+      if (isDir) {
+        if (SKIP_DIRS.has(e.name)) continue;
+        const real = realpathSync(p);
+        if (seen.has(`dir:${real}`)) continue;
+        seen.add(`dir:${real}`);
+        walk(p, d, depth + 1);
+      } else if (isFile && /\.ya?ml$/i.test(e.name)) add(p, d, false);
+    }
+  };
+  for (const p of paths) {
+    const abs = isAbsolute(p) ? p : join(cwd, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      throw new UsageError(`cannot read ${p}: ${ioReason(e)}`);
+    }
+    if (st.isDirectory()) {
+      seen.add(`dir:${realpathSync(abs)}`);
+      walk(abs, p, 0);
+    } else add(abs, p, true);
+  }
+  return out;
+}
+
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    default:
+      return (e as Error).message ?? String(e);
+  }
+}
+
+export function runLint(argv: string[], io: CommandIO): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        format: { type: 'string', default: 'text' },
+        'max-file-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${LINT_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(LINT_USAGE + '\n');
+    return 0;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  let maxBytes = DEFAULT_MAX_FILE_BYTES;
+  if (values['max-file-size'] !== undefined) {
+    maxBytes = Number(values['max-file-size']);
+    if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
+  }
+  if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${LINT_USAGE}`);
+
+  const files = collectFiles(positionals, io.cwd);
+  const workspace = new Workspace(schemaStore(), maxBytes);
+  const shown: FileEntry[] = [];
+  for (const f of files) {
+    let bytes: Buffer;
+    try {
+      const size = statSync(f.path).size;
+      if (size > maxBytes) {
+        workspace.setUnreadable(f.path, {
+          code: 'file-too-large',
+          message: `This file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit, so it is not checked. A Kubernetes API request is at most 3 MiB; split the file, or raise the limit (--max-file-size).`,
+        });
+        shown.push(f);
+        continue;
+      }
+      bytes = readFileSync(f.path);
+    } catch (e) {
+      throw new UsageError(`cannot read ${f.display}: ${ioReason(e)}`);
+    }
+    const decoded = decodeFile(bytes, maxBytes);
+    if ('problem' in decoded) {
+      if (f.explicit) {
+        workspace.setUnreadable(f.path, decoded.problem);
+        shown.push(f);
+      }
+      continue;
+    }
+    workspace.set(f.path, decoded.text);
+    if (f.explicit || workspace.get(f.path)!.isRelevant) shown.push(f);
+    else workspace.delete(f.path);
+  }
+
+  let errors = 0;
+  let warnings = 0;
+  const results = shown.map((f) => {
+    const diagnostics = workspace.diagnostics(f.path).sort(byPosition);
+    for (const d of diagnostics) {
+      if (d.severity === 'error') errors++;
+      else if (d.severity === 'warning') warnings++;
+    }
+    return { file: f, diagnostics };
+  });
+
+  if (format === 'json') {
+    const json = {
+      files: results.map((r) => ({
+        path: r.file.display,
+        diagnostics: r.diagnostics.map((d) => ({ range: d.range, severity: d.severity, code: d.code, message: d.message })),
+      })),
+      summary: { errors, warnings },
+    };
+    io.stdout(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    const lines: string[] = [];
+    for (const r of results) {
+      for (const d of r.diagnostics) {
+        lines.push(`${r.file.display}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`);
+      }
+    }
+    const checked = `${shown.length} file${shown.length === 1 ? '' : 's'} checked`;
+    lines.push(`${checked}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+    io.stdout(lines.join('\n') + '\n');
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}

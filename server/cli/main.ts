@@ -1,0 +1,73 @@
+/**
+ * The `certsmith` command: an adapter over the engine, beside the language
+ * server. Each subcommand lives in its own file.
+ */
+import { UsageError, type CommandIO } from './command-io.js';
+import { runLint } from './lint-command.js';
+import { runLsp } from './lsp-command.js';
+
+const VERSION = '0.1.0';
+
+const USAGE = `Certsmith ${VERSION}: checks cert-manager manifests before they reach a cluster.
+
+Usage: certsmith <command> [options]
+
+Commands:
+  lint [--format text|json] PATH...   check manifest files and directories
+  lsp --stdio | --node-ipc            start the language server
+  version                             print the version
+
+Run "certsmith <command> --help" for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const io: CommandIO = {
+    cwd: process.cwd(),
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+  };
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'lint':
+        return runLint(rest, io);
+      case 'lsp':
+        return await runLsp(rest, io);
+      case 'version':
+      case '--version':
+        io.stdout(`certsmith ${VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`certsmith: ${e.message}\n`);
+      return 2;
+    }
+    // Anything else is a bug: say so in one line; the stack only on request.
+    io.stderr(`certsmith: internal error: ${(e as Error).message ?? String(e)}\n`);
+    if (process.env.CERTSMITH_DEBUG) io.stderr(`${(e as Error).stack}\n`);
+    return 2;
+  }
+}
+
+// A closed pipe (certsmith lint | head) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`certsmith: internal error: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  },
+);

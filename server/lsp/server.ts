@@ -1,0 +1,200 @@
+/**
+ * The Certsmith language server: a thin adapter from LSP to the engine.
+ * Documents are synchronised incrementally; each change re-checks only the
+ * YAML documents it touched (see engine/workspace/manifest-file.ts).
+ */
+import {
+  createConnection,
+  DiagnosticSeverity,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+  TextDocuments,
+  TextDocumentSyncKind,
+  CompletionItemKind,
+  InsertTextMode,
+  MarkupKind,
+  SymbolKind,
+  type CompletionItem,
+  type Connection,
+  type Diagnostic as LspDiagnostic,
+  type DocumentSymbol,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { schemaStore } from '../../engine/schema/schema-store.js';
+import { Workspace } from '../../engine/workspace/workspace.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../../engine/workspace/file-limits.js';
+import { complete, type CompletionEntry } from '../../engine/language/completion.js';
+import { hover } from '../../engine/language/hover.js';
+import { documentSymbols } from '../../engine/language/symbols.js';
+import type { Diagnostic } from '../../engine/rules/rule.js';
+
+const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
+  property: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+  enum: CompletionItemKind.EnumMember,
+  kind: CompletionItemKind.Class,
+};
+
+export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
+  return {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    codeDescription: { href: d.href },
+    source: 'certsmith',
+    message: d.message,
+    ...(d.path ? { data: { path: d.path } } : {}),
+  };
+}
+
+export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection {
+  const connection =
+    transport === 'stdio'
+      ? createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
+      : createConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+  const documents = new TextDocuments(TextDocument);
+  const store = schemaStore();
+  const workspace = new Workspace(store, DEFAULT_MAX_FILE_BYTES);
+  /** Documents whose text changed since they were last checked. */
+  const pending = new Set<string>();
+  /** Documents for which diagnostics were published (to clear them when they stop being relevant). */
+  const published = new Set<string>();
+  let flushScheduled = false;
+
+  const log = (message: string) => connection.console.log(message);
+  const logError = (what: string, e: unknown) =>
+    connection.console.error(`certsmith: ${what} failed: ${(e as Error)?.message ?? String(e)}`);
+
+  /** Bring a document's analysis up to date (before answering a request about it). */
+  const sync = (uri: string): void => {
+    if (!pending.has(uri)) return;
+    pending.delete(uri);
+    const doc = documents.get(uri);
+    if (!doc) return;
+    workspace.set(uri, doc.getText());
+  };
+
+  const publish = (uri: string): void => {
+    const file = workspace.get(uri);
+    if (!file) return;
+    if (!file.isRelevant) {
+      if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    const version = documents.get(uri)?.version;
+    published.add(uri);
+    void connection.sendDiagnostics({ uri, version, diagnostics: file.diagnostics().map(toLspDiagnostic) });
+  };
+
+  const flush = (): void => {
+    flushScheduled = false;
+    for (const uri of [...pending]) {
+      try {
+        sync(uri);
+        publish(uri);
+      } catch (e) {
+        pending.delete(uri);
+        logError(`checking ${uri}`, e);
+      }
+    }
+  };
+
+  const schedule = (uri: string): void => {
+    pending.add(uri);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      // After the messages already queued (a burst of typing is checked once).
+      setImmediate(flush);
+    }
+  };
+
+  connection.onInitialize((): InitializeResult => {
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: [':', ' ', '-'], resolveProvider: false },
+        hoverProvider: true,
+        documentSymbolProvider: true,
+      },
+      serverInfo: { name: 'certsmith', version: '0.1.0' },
+    };
+  });
+
+  documents.onDidOpen((e) => schedule(e.document.uri));
+  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    pending.delete(e.document.uri);
+    workspace.delete(e.document.uri);
+    if (published.delete(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onCompletion((params): CompletionItem[] => {
+    try {
+      sync(params.textDocument.uri);
+      const file = workspace.get(params.textDocument.uri);
+      if (!file || !file.isRelevant) return [];
+      return complete(file, params.position, store).map((c) => ({
+        label: c.label,
+        kind: COMPLETION_KIND[c.kind],
+        detail: c.detail,
+        documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+        textEdit: { range: c.range, newText: c.insertText },
+        insertTextMode: InsertTextMode.asIs,
+        sortText: c.sortText,
+      }));
+    } catch (e) {
+      logError('completion', e);
+      return [];
+    }
+  });
+
+  connection.onHover((params) => {
+    try {
+      sync(params.textDocument.uri);
+      const file = workspace.get(params.textDocument.uri);
+      if (!file || !file.isRelevant) return null;
+      const h = hover(file, params.position, store);
+      return h ? { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: h.range } : null;
+    } catch (e) {
+      logError('hover', e);
+      return null;
+    }
+  });
+
+  connection.onDocumentSymbol((params): DocumentSymbol[] => {
+    try {
+      sync(params.textDocument.uri);
+      const file = workspace.get(params.textDocument.uri);
+      if (!file) return [];
+      return documentSymbols(file).map((s) => ({
+        name: s.name,
+        detail: s.detail,
+        kind: SymbolKind.Object,
+        range: s.range,
+        selectionRange: s.selectionRange,
+      }));
+    } catch (e) {
+      logError('document symbols', e);
+      return [];
+    }
+  });
+
+  connection.onInitialized(() => log('Certsmith language server ready.'));
+
+  process.on('uncaughtException', (e) => logError('a request', e));
+  process.on('unhandledRejection', (e) => logError('a request', e));
+
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+}
