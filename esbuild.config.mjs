@@ -10,6 +10,9 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   legalComments: 'none',
+  // yaml's ES module build: esbuild then binds its exports directly instead of
+  // through a getter per access (isMap, isScalar, ... are called per node).
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
 };
 
 await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });

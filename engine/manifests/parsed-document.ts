@@ -5,6 +5,7 @@
  */
 import { parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type ParsedNode } from 'yaml';
 import { LineIndex, type Range } from './position.js';
+import { parseBlockSubset } from './block-subset-parser.js';
 
 /** Nesting deeper than this is refused (the API server's JSON decoder limit is 10,000). */
 export const MAX_NESTING = 1000;
@@ -25,6 +26,11 @@ export class ParsedDocument {
 
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
+    const fast = parseBlockSubset(text);
+    if (fast) {
+      this.yaml = fast;
+      return;
+    }
     const depth = maxFlowOrBlockDepth(text);
     if (depth > MAX_NESTING) {
       this.problems.push({

@@ -10,7 +10,18 @@ import { Reporter } from '../rules/report.js';
 import { closest } from '../util/suggest.js';
 import { checkFormat } from './formats.js';
 import { formatPath, type PathSegment } from './field-path.js';
-import { typesOf, type JsonSchema, type JsonType } from './json-schema.js';
+import { typesOf as computeTypes, type JsonSchema, type JsonType } from './json-schema.js';
+
+const typesCache = new WeakMap<JsonSchema, JsonType[]>();
+/** The allowed JSON types of a schema node (cached: schemas are immutable). */
+function typesOf(schema: JsonSchema): JsonType[] {
+  let t = typesCache.get(schema);
+  if (!t) {
+    t = computeTypes(schema);
+    typesCache.set(schema, t);
+  }
+  return t;
+}
 
 /** Nodes visited through aliases before the document counts as a YAML bomb. */
 export const ALIAS_EXPANSION_LIMIT = 10_000;
@@ -66,6 +77,12 @@ function describe(node: Node | null | undefined): string {
   return t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : t;
 }
 
+/** A path rendered only when a message needs it. */
+function lazyPath(path: readonly PathSegment[]): { toString(): string } {
+  let text: string | undefined;
+  return { toString: () => (text ??= formatPath(path)) };
+}
+
 function truncate(s: string, n = 60): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
@@ -115,7 +132,6 @@ function validateNode(
 
   const actual = jsonTypeOf(node);
   const allowed = typesOf(schema);
-  const p = formatPath(path);
 
   if (actual === 'null') {
     if (allowed.includes('null') || allowed.length === 0) return;
@@ -134,7 +150,8 @@ function validateNode(
     } else if (want.includes('array') && actual !== 'array') {
       hint = ' Write it as a list (each item on its own line starting with "- ").';
     }
-    w.report.atNode('schema-type', node, `${p} must be ${wantText}, not ${describe(node)}.${hint}`, p);
+    const p = formatPath(path);
+    w.report.atNode('schema-type', node, `${p} must be ${wantText}, not ${describe(node)}.${hint}`, String(p));
     return;
   }
 
@@ -171,32 +188,28 @@ function validateObject(
     present.add(key);
     const keyNode = ((w.doc.resolve(pair.key) as Node | undefined) ?? map) as Node;
     const sub = props[key];
-    const childPath = [...path, key];
+    path.push(key);
     if (sub) {
       if (pair.value == null || (isScalar(pair.value) && pair.value.value == null)) {
         const allowsNull = typesOf(sub).includes('null');
         if (!allowsNull && !(schema.required ?? []).includes(key)) {
-          w.report.atNode(
-            'schema-null-value',
-            keyNode,
-            `${formatPath(childPath)} has no value; the API server drops it. Give it a value or remove the line.`,
-            formatPath(childPath),
-          );
+          const cp = formatPath(path);
+          w.report.atNode('schema-null-value', keyNode, `${cp} has no value; the API server drops it. Give it a value or remove the line.`, cp);
         }
-        continue;
-      }
-      validateNode(w, pair.value, sub, childPath, keyNode, viaAlias, depth + 1);
+      } else validateNode(w, pair.value, sub, path, keyNode, viaAlias, depth + 1);
     } else if (additional && typeof additional === 'object') {
-      validateNode(w, pair.value, additional, childPath, keyNode, viaAlias, depth + 1);
+      validateNode(w, pair.value, additional, path, keyNode, viaAlias, depth + 1);
     } else if (!preserve && additional !== true) {
       const names = Object.keys(props);
       const guess = closest(key, names);
-      const where = path.length ? formatPath(path) : 'the top level';
-      let msg = `Unknown field "${formatPath(childPath)}": ${where} has no field "${key}".`;
+      const childPath = formatPath(path);
+      const where = path.length > 1 ? formatPath(path.slice(0, -1)) : 'the top level';
+      let msg = `Unknown field "${childPath}": ${where} has no field "${key}".`;
       if (guess) msg += ` Did you mean "${guess}"?`;
       else if (names.length && names.length <= 12) msg += ` Known fields: ${names.join(', ')}.`;
-      w.report.atNode('schema-unknown-field', keyNode, msg, formatPath(childPath));
+      w.report.atNode('schema-unknown-field', keyNode, msg, childPath);
     }
+    path.pop();
   }
   for (const req of schema.required ?? []) {
     if (present.has(req)) {
@@ -210,12 +223,12 @@ function validateObject(
     w.report.atNode('schema-required', anchor, `Missing required field "${req}" in ${owner} (${fieldPath}).`, fieldPath);
   }
   const n = map.items.length;
-  const p = formatPath(path);
+  const p = lazyPath(path);
   if (schema.minProperties !== undefined && n < schema.minProperties) {
-    w.report.atNode('schema-limit', anchor, `${p} must have at least ${schema.minProperties} entries, it has ${n}.`, p);
+    w.report.atNode('schema-limit', anchor, `${p} must have at least ${schema.minProperties} entries, it has ${n}.`, String(p));
   }
   if (schema.maxProperties !== undefined && n > schema.maxProperties) {
-    w.report.atNode('schema-limit', anchor, `${p} must have at most ${schema.maxProperties} entries, it has ${n}.`, p);
+    w.report.atNode('schema-limit', anchor, `${p} must have at most ${schema.maxProperties} entries, it has ${n}.`, String(p));
   }
 }
 
@@ -228,12 +241,12 @@ function validateArray(
   depth: number,
 ): void {
   const items = seq.items;
-  const p = formatPath(path);
+  const p = lazyPath(path);
   if (schema.minItems !== undefined && items.length < schema.minItems) {
-    w.report.atNode('schema-limit', seq, `${p} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, it has ${items.length}.`, p);
+    w.report.atNode('schema-limit', seq, `${p} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, it has ${items.length}.`, String(p));
   }
   if (schema.maxItems !== undefined && items.length > schema.maxItems) {
-    w.report.atNode('schema-limit', seq, `${p} must have at most ${schema.maxItems} items, it has ${items.length}.`, p);
+    w.report.atNode('schema-limit', seq, `${p} must have at most ${schema.maxItems} items, it has ${items.length}.`, String(p));
   }
   if (schema.items) {
     for (let i = 0; i < items.length; i++) {
@@ -245,7 +258,9 @@ function validateArray(
         w.report.atNode('schema-type', resolved ?? seq, `${ip} is an empty list item; it must be ${typesOf(schema.items).map((t) => TYPE_WORDS[t]).join(' or ')}.`, ip);
         continue;
       }
-      validateNode(w, item, schema.items, [...path, i], (w.doc.resolve(item) as Node | undefined) ?? seq, viaAlias, depth + 1);
+      path.push(i);
+      validateNode(w, item, schema.items, path, (w.doc.resolve(item) as Node | undefined) ?? seq, viaAlias, depth + 1);
+      path.pop();
     }
   }
   const listType = schema['x-kubernetes-list-type'];
@@ -294,14 +309,14 @@ function canonical(doc: ParsedDocument, raw: unknown): string | undefined {
 
 function validateScalar(w: Walk, node: Scalar, schema: JsonSchema, path: PathSegment[], actual: JsonType): void {
   const value = scalarValue(node);
-  const p = formatPath(path);
+  const p = lazyPath(path);
   if (schema.enum) {
     if (!schema.enum.some((e) => e === value)) {
       const options = schema.enum.map((e) => JSON.stringify(e));
       const guess = typeof value === 'string' ? closest(value, schema.enum.filter((e): e is string => typeof e === 'string')) : undefined;
       let msg = `Unsupported value ${JSON.stringify(value)} for ${p}: use ${options.length === 1 ? options[0] : `one of ${options.join(', ')}`}.`;
       if (guess) msg += ` Did you mean ${JSON.stringify(guess)}?`;
-      w.report.atNode('schema-enum', node, msg, p);
+      w.report.atNode('schema-enum', node, msg, String(p));
       return;
     }
   }
@@ -310,12 +325,12 @@ function validateScalar(w: Walk, node: Scalar, schema: JsonSchema, path: PathSeg
     if (schema.pattern) {
       const re = compilePattern(schema.pattern);
       if (re && !re.test(s)) {
-        w.report.atNode('schema-pattern', node, `${p}: "${truncate(s)}" does not match the required pattern ${schema.pattern}.`, p);
+        w.report.atNode('schema-pattern', node, `${p}: "${truncate(s)}" does not match the required pattern ${schema.pattern}.`, String(p));
       }
     }
     if (schema.format) {
       const expected = checkFormat(schema.format, s);
-      if (expected) w.report.atNode('schema-format', node, `${p} must be ${expected}; "${truncate(s)}" is not.`, p);
+      if (expected) w.report.atNode('schema-format', node, `${p} must be ${expected}; "${truncate(s)}" is not.`, String(p));
     }
     const len = codePointLength(s);
     if (schema.minLength !== undefined && len < schema.minLength) {
@@ -323,25 +338,25 @@ function validateScalar(w: Walk, node: Scalar, schema: JsonSchema, path: PathSeg
         'schema-limit',
         node,
         schema.minLength === 1 ? `${p} must not be empty.` : `${p} must be at least ${schema.minLength} characters long, it has ${len}.`,
-        p,
+        String(p),
       );
     }
     if (schema.maxLength !== undefined && len > schema.maxLength) {
-      w.report.atNode('schema-limit', node, `${p} must be at most ${schema.maxLength} characters long, it has ${len}.`, p);
+      w.report.atNode('schema-limit', node, `${p} must be at most ${schema.maxLength} characters long, it has ${len}.`, String(p));
     }
   } else if (actual === 'integer' || actual === 'number') {
     const n = value as number;
     if (schema.minimum !== undefined && n < schema.minimum) {
-      w.report.atNode('schema-limit', node, `${p} must be at least ${schema.minimum}, not ${n}.`, p);
+      w.report.atNode('schema-limit', node, `${p} must be at least ${schema.minimum}, not ${n}.`, String(p));
     }
     if (schema.exclusiveMinimum !== undefined && n <= schema.exclusiveMinimum) {
-      w.report.atNode('schema-limit', node, `${p} must be greater than ${schema.exclusiveMinimum}, not ${n}.`, p);
+      w.report.atNode('schema-limit', node, `${p} must be greater than ${schema.exclusiveMinimum}, not ${n}.`, String(p));
     }
     if (schema.maximum !== undefined && n > schema.maximum) {
-      w.report.atNode('schema-limit', node, `${p} must be at most ${schema.maximum}, not ${n}.`, p);
+      w.report.atNode('schema-limit', node, `${p} must be at most ${schema.maximum}, not ${n}.`, String(p));
     }
     if (schema.exclusiveMaximum !== undefined && n >= schema.exclusiveMaximum) {
-      w.report.atNode('schema-limit', node, `${p} must be less than ${schema.exclusiveMaximum}, not ${n}.`, p);
+      w.report.atNode('schema-limit', node, `${p} must be less than ${schema.exclusiveMaximum}, not ${n}.`, String(p));
     }
   }
 }
@@ -356,7 +371,7 @@ function validateAlternatives(
   viaAlias: boolean,
   depth: number,
 ): void {
-  const p = formatPath(path);
+  const p = lazyPath(path);
   const passes = (branch: JsonSchema): boolean => {
     const scratch = new Reporter(w.doc);
     const sub: Walk = { doc: w.doc, report: scratch, aliasVisits: w.aliasVisits, aborted: false };
@@ -370,7 +385,7 @@ function validateAlternatives(
     schema.anyOf?.every((b) => Object.keys(b).every((k) => k === 'type'));
   if (schema.anyOf && !intOrStringOnly) {
     if (!schema.anyOf.some(passes)) {
-      w.report.atNode('schema-alternatives', node, `${p} matches none of the ${schema.anyOf.length} shapes the schema allows (anyOf).`, p);
+      w.report.atNode('schema-alternatives', node, `${p} matches none of the ${schema.anyOf.length} shapes the schema allows (anyOf).`, String(p));
     }
   }
   if (schema.oneOf) {
@@ -382,7 +397,7 @@ function validateAlternatives(
         n === 0
           ? `${p} matches none of the ${schema.oneOf.length} shapes the schema allows (oneOf).`
           : `${p} matches ${n} of the shapes the schema allows, but must match exactly one (oneOf).`,
-        p,
+        String(p),
       );
     }
   }
@@ -390,7 +405,7 @@ function validateAlternatives(
     for (const branch of schema.allOf) validateNode(w, node, branch, path, anchor, viaAlias, depth);
   }
   if (schema.not && passes(schema.not)) {
-    w.report.atNode('schema-alternatives', node, `${p} has a value the schema forbids here (not).`, p);
+    w.report.atNode('schema-alternatives', node, `${p} has a value the schema forbids here (not).`, String(p));
   }
 }
 

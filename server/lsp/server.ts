@@ -30,6 +30,7 @@ import { complete, type CompletionEntry } from '../../engine/language/completion
 import { hover } from '../../engine/language/hover.js';
 import { documentSymbols } from '../../engine/language/symbols.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
+import { warmUp } from '../../engine/workspace/warm-up.js';
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -196,5 +197,11 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
 
   documents.listen(connection);
   connection.listen();
+  // Optimise the checking code before the first real file arrives (messages wait in the pipe meanwhile).
+  try {
+    warmUp(store);
+  } catch (e) {
+    logError('warm-up', e);
+  }
   return connection;
 }

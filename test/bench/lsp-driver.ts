@@ -216,7 +216,7 @@ export class LspClient {
 
   /** Sends a request, failing after `timeoutMs`. */
   async request<R>(method: string, params: unknown, timeoutMs: number): Promise<R> {
-    return withTimeout(this.connection.sendRequest<R>(method, params), timeoutMs, method);
+    return withTimeout(Promise.race([this.connection.sendRequest<R>(method, params), this.rejectOnExit(method)]), timeoutMs, method);
   }
 
   /** Sends a notification; resolves once it is written to the server's stdin. */
@@ -267,7 +267,7 @@ export class LspClient {
     if (!this.isAlive) return 'already exited';
     let graceful = true;
     try {
-      await withTimeout(this.connection.sendRequest(ShutdownRequest.type), timeoutMs, 'shutdown');
+      await withTimeout(Promise.race([this.connection.sendRequest(ShutdownRequest.type), this.rejectOnExit('shutdown')]), timeoutMs, 'shutdown');
       await this.connection.sendNotification(ExitNotification.type);
     } catch {
       graceful = false;
@@ -285,6 +285,13 @@ export class LspClient {
   /** Hard kill (used on timeouts and errors). */
   kill(): void {
     if (this.isAlive) this.child.kill('SIGKILL');
+  }
+
+  /** A promise that rejects once the server process has exited. */
+  private rejectOnExit(what: string): Promise<never> {
+    return this.exited.then(() => {
+      throw new Error(`language server exited (code ${this.exitInfo?.code ?? 'none'}, signal ${this.exitInfo?.signal ?? 'none'}) before answering ${what}`);
+    });
   }
 
   private onMessage(message: Message): void {

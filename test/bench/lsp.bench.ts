@@ -35,7 +35,7 @@ import { LspClient, readPeakRssBytes, readProcessName, type ServerCommand } from
 
 const EDITS = 20;
 const COMPLETIONS = 20;
-const DEFAULT_TIMEOUT_S = 120;
+const DEFAULT_TIMEOUT_S = 180;
 const SECTION_HEADING = '## Language server (npm run bench:lsp)';
 /** Values the benchmark writes into `spec.privateKey.algorithm` that the enum forbids. */
 const BAD_VALUES = ['RSB', 'ECDSB'];
@@ -413,10 +413,11 @@ async function runServer(spec: ServerSpec, file: GeneratedCertificates, filePath
       label: `start of the existing key \`commonName\` (document ${spec0.doc}, line ${file.completionExistingKey.line + 2}, column 3)`,
     },
   ];
-  let completionPosition = '';
+  let completionPosition: string | undefined;
   let completionMs: number[] = [];
   let completionItems: number[] = [];
-  for (const [index, candidate] of positions.entries()) {
+  const emptyAt: string[] = [];
+  for (const candidate of positions) {
     completionMs = [];
     completionItems = [];
     for (let i = 0; i < COMPLETIONS; i++) {
@@ -430,13 +431,15 @@ async function runServer(spec: ServerSpec, file: GeneratedCertificates, filePath
       completionItems.push(completionCount(result));
       if (i === 0 && completionItems[0] === 0) break;
     }
-    completionPosition = candidate.label;
-    if ((completionItems[0] ?? 0) > 0) break;
-    const next = positions[index + 1];
-    log(`completion returned 0 items at ${candidate.label}${next ? `; retrying at ${next.label}` : ''}`);
-    if (next) completionPosition = `${candidate.label} gave 0 items; used ${next.label}`;
+    if ((completionItems[0] ?? 0) > 0) {
+      completionPosition = emptyAt.length > 0 ? `${candidate.label} (0 items at ${emptyAt.join('; ')})` : candidate.label;
+      break;
+    }
+    emptyAt.push(candidate.label);
+    log(`completion returned 0 items at ${candidate.label}`);
   }
-  if (completionItems.some((n) => n === 0)) throw new Error(`completion returned 0 items (${completionPosition})`);
+  if (completionPosition === undefined) throw new Error(`completion returned 0 items at every position tried: ${emptyAt.join('; ')}`);
+  if (completionItems.some((n) => n === 0)) throw new Error(`completion returned 0 items in some of the requests at ${completionPosition}`);
   log(`completion: median ${fmtMs(median(completionMs))}, p95 ${fmtMs(p95(completionMs))}, ${completionItems[0] ?? 0} items`);
 
   // --- memory + shutdown -----------------------------------------------------
@@ -537,22 +540,26 @@ interface TargetCheck {
   target: string;
   /** undefined: could not be evaluated in this run. */
   met: boolean | undefined;
+  /** Shown in the Target column, e.g. "limit 475 ms, ratio 0.03×". */
+  limit: string;
+  /** Shown on stdout. */
   detail: string;
 }
 
 function evaluateTargets(c: ServerResult | undefined, y: ServerResult | undefined): TargetCheck[] {
   const ratio = (name: string, target: string, cv: number | undefined, yv: number | undefined, divisor: number, fmt: (v: number | undefined) => string): TargetCheck => {
-    if (cv === undefined || yv === undefined || !c || !y) return { name, target, met: undefined, detail: 'needs both servers' };
+    if (cv === undefined || yv === undefined || !c || !y) return { name, target, met: undefined, limit: '', detail: 'needs both servers' };
     return {
       name,
       target,
       met: cv <= yv / divisor,
-      detail: `${fmt(cv)} vs limit ${fmt(yv / divisor)} (ratio ${fmtRatio(cv, yv)})`,
+      limit: `limit ${fmt(yv / divisor)}, ratio ${fmtRatio(cv, yv)}`,
+      detail: `Certsmith ${fmt(cv)}, limit ${fmt(yv / divisor)}, ratio ${fmtRatio(cv, yv)}`,
     };
   };
   const completion: TargetCheck = c
-    ? { name: 'Completion (median)', target: '< 5 ms', met: median(c.completionMs) < 5, detail: fmtMs(median(c.completionMs)) }
-    : { name: 'Completion (median)', target: '< 5 ms', met: undefined, detail: 'needs Certsmith' };
+    ? { name: 'Completion (median)', target: '< 5 ms', met: median(c.completionMs) < 5, limit: '', detail: `Certsmith ${fmtMs(median(c.completionMs))}` }
+    : { name: 'Completion (median)', target: '< 5 ms', met: undefined, limit: '', detail: 'needs Certsmith' };
   return [
     ratio('Open → diagnostics', '≤ 1/4 of yaml-language-server', c?.openMs, y?.openMs, 4, fmtMs),
     ratio('Edit → diagnostics (median)', '≤ 1/10 of yaml-language-server', c && median(c.editMs), y && median(y.editMs), 10, fmtMs),
@@ -581,7 +588,7 @@ function resultsTable(c: ServerResult | undefined, y: ServerResult | undefined, 
   const lines = [
     '| Metric | Certsmith | yaml-language-server | Target (Certsmith) | Met |',
     '| --- | ---: | ---: | --- | :---: |',
-    ...rows.map(([name, cv, yv, t]) => `| ${name} | ${cv} | ${yv} | ${t ? `${t.target}${t.met !== undefined ? ` (${t.detail})` : ''}` : ''} | ${t ? metCell(t.met) : ''} |`),
+    ...rows.map(([name, cv, yv, t]) => `| ${name} | ${cv} | ${yv} | ${t ? `${t.target}${t.limit ? ` (${t.limit})` : ''}` : ''} | ${t ? metCell(t.met) : ''} |`),
   ];
   return lines.join('\n');
 }
@@ -704,7 +711,7 @@ async function main(): Promise<number> {
   }
   for (const run of runs) if (!run.ok) out.push(`FAILED ${run.displayName}: ${run.error}`);
   const evaluable = targets.filter((t) => t.met !== undefined);
-  out.push('', ...targets.map((t) => `Target ${t.name} ${t.target}: ${t.met === undefined ? 'not evaluated' : t.met ? 'met' : 'NOT met'} (${t.detail})`));
+  out.push('', ...targets.map((t) => `Target ${t.name} ${t.target}: ${t.met === undefined ? 'not evaluated' : t.met ? 'met' : 'NOT met'} — ${t.detail}`));
   process.stdout.write(out.join('\n') + '\n');
 
   if (c && y) {
