@@ -28,7 +28,7 @@ export function complete(file: ManifestFile, pos: Position, store: SchemaStore):
   const fileDoc = file.documentAtLine(pos.line);
   if (!fileDoc) return [];
   const seg = fileDoc.segment;
-  const lines = fileDoc.checked.doc.lines;
+  const lines = fileDoc.checked.lines;
   const relLine = pos.line - seg.line;
   const lineText = lines.lineText(relLine);
   const before = lineText.slice(0, pos.character);

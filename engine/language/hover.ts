@@ -18,11 +18,11 @@ const API_DOCS = 'https://cert-manager.io/docs/reference/api-docs/';
 export function hover(file: ManifestFile, pos: Position, store: SchemaStore): HoverInfo | undefined {
   const fd = file.documentAtLine(pos.line);
   if (!fd) return undefined;
-  const doc = fd.checked.doc;
+  const { doc, objects } = fd.checked.parsed();
   const offset = doc.lines.offsetAt({ line: pos.line - fd.segment.line, character: pos.character });
   const at = nodeAt(doc, offset);
   if (!at || at.path.length === 0) return undefined;
-  const obj = fd.checked.objects.find((o) => {
+  const obj = objects.find((o) => {
     const r = o.node.range;
     return r && r[0] <= offset && offset <= r[1];
   });

@@ -1,5 +1,4 @@
 /** Document symbols: one per Kubernetes object, named `Kind/name`. */
-import { mapGet } from '../manifests/parsed-document.js';
 import type { Range } from '../manifests/position.js';
 import type { ManifestFile } from '../workspace/manifest-file.js';
 
@@ -13,19 +12,13 @@ export interface ObjectSymbol {
 export function documentSymbols(file: ManifestFile): ObjectSymbol[] {
   const out: ObjectSymbol[] = [];
   for (const fd of file.documents) {
-    const doc = fd.checked.doc;
+    const lines = fd.checked.lines;
     for (const obj of fd.checked.objects) {
-      const r = obj.node.range;
-      if (!r) continue;
-      const range = file.toFileRange(fd, doc.lines.rangeOf(r[0], r[1]));
-      const nameNode = obj.document.resolve(mapGet(obj.metadataNode, 'name')) ?? mapGet(obj.node, 'kind') ?? obj.node;
-      const sr = nameNode.range ?? r;
-      const ns = obj.namespace;
       out.push({
-        name: obj.label,
-        detail: [obj.apiVersion, ns ? `namespace ${ns}` : undefined].filter(Boolean).join(', '),
-        range,
-        selectionRange: file.toFileRange(fd, doc.lines.rangeOf(sr[0], sr[1])),
+        name: `${obj.kind ?? '(no kind)'}/${obj.name ?? '(no name)'}`,
+        detail: [obj.apiVersion, obj.namespace ? `namespace ${obj.namespace}` : undefined].filter(Boolean).join(', '),
+        range: file.toFileRange(fd, lines.rangeOf(obj.start, obj.end)),
+        selectionRange: file.toFileRange(fd, lines.rangeOf(obj.labelStart, obj.labelEnd)),
       });
     }
   }

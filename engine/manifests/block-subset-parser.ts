@@ -134,12 +134,31 @@ export const PREFILTER_VALID =
 const keyTagCache = new Map<string, ScalarTagLike | null>();
 const valueTagCache = new Map<string, ScalarTagLike | null>();
 
+/**
+ * Line tables, reused from one parse to the next (parsing is synchronous and
+ * never re-entered), so that a file of thousands of documents does not
+ * allocate four arrays per document.
+ */
+let starts = new Int32Array(1024);
+let ends = new Int32Array(1024);
+let indents = new Int32Array(1024);
+/** 1 when the line has something other than spaces and a comment. */
+let content = new Uint8Array(1024);
+
+function ensureLineCapacity(n: number): void {
+  if (n <= starts.length) return;
+  const size = Math.max(n, starts.length * 2);
+  starts = new Int32Array(size);
+  ends = new Int32Array(size);
+  indents = new Int32Array(size);
+  content = new Uint8Array(size);
+}
+
 class BlockSubsetParser {
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly indents: number[] = [];
-  /** True when the line has something other than spaces and a comment. */
-  private readonly content: boolean[] = [];
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly indents: Int32Array;
+  private readonly content: Uint8Array;
   private readonly n: number;
   private line = 0;
   private readonly doc: Document;
@@ -148,20 +167,27 @@ class BlockSubsetParser {
 
   constructor(private readonly text: string) {
     let start = 0;
+    let n = 0;
     const len = text.length;
     while (start <= len) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = len;
       let i = start;
       while (i < end && text.charCodeAt(i) === SPACE) i++;
-      this.starts.push(start);
-      this.ends.push(end);
-      this.indents.push(i - start);
-      this.content.push(i < end && text.charCodeAt(i) !== HASH);
+      ensureLineCapacity(n + 1);
+      starts[n] = start;
+      ends[n] = end;
+      indents[n] = i - start;
+      content[n] = i < end && text.charCodeAt(i) !== HASH ? 1 : 0;
+      n++;
       if (end === len) break;
       start = end + 1;
     }
-    this.n = this.starts.length;
+    this.starts = starts;
+    this.ends = ends;
+    this.indents = indents;
+    this.content = content;
+    this.n = n;
     // `yaml` folds a comment line that is indented deeper than the content after
     // it into the preceding node's range; leave such documents to it.
     let nextIndent = 0;

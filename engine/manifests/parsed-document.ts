@@ -20,12 +20,16 @@ export interface YamlProblem {
 }
 
 export class ParsedDocument {
-  readonly lines: LineIndex;
   readonly yaml: Document.Parsed | undefined;
   readonly problems: YamlProblem[] = [];
+  private lineIndex: LineIndex | undefined;
+
+  /** Line positions of the document's text (built on first use: most documents never need them). */
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
 
   constructor(readonly text: string) {
-    this.lines = new LineIndex(text);
     const fast = parseBlockSubset(text);
     if (fast) {
       this.yaml = fast;

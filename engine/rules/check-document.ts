@@ -1,10 +1,17 @@
 /**
  * All local checks of one YAML document: syntax, apiVersion/kind, metadata and
  * schema. Diagnostics are relative to the document's text; they depend on
- * nothing outside the document, so they can be cached with it.
+ * nothing outside the document, so they are cached with it.
+ *
+ * A checked document keeps its text, its diagnostics and a summary of each
+ * object. Its syntax tree is kept only on request: a file of thousands of
+ * documents would otherwise hold every tree (memory, and garbage-collector
+ * time while they are built). Features that need the tree (hover,
+ * completion) re-parse that one document, which takes well under a millisecond.
  */
+import { mapGet, ParsedDocument } from '../manifests/parsed-document.js';
 import { objectsOf, type KubeObject } from '../manifests/kube-object.js';
-import { ParsedDocument } from '../manifests/parsed-document.js';
+import { LineIndex } from '../manifests/position.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import { checkApiVersionAndKind } from './checks/api-version.js';
@@ -12,14 +19,90 @@ import { checkMetadata } from './checks/metadata.js';
 import { Reporter } from './report.js';
 import type { Diagnostic } from './rule.js';
 
-export interface CheckedDocument {
-  doc: ParsedDocument;
-  objects: KubeObject[];
-  /** Positions relative to the document's text. */
-  diagnostics: Diagnostic[];
+/** What the workspace needs to know about an object without its syntax tree. */
+export interface ObjectSummary {
+  apiVersion?: string;
+  kind?: string;
+  group: string;
+  name?: string;
+  namespace?: string;
+  /** Offsets of the object's mapping in the document text. */
+  start: number;
+  end: number;
+  /** Offsets of metadata.name's value (or of kind's, when there is no name). */
+  labelStart: number;
+  labelEnd: number;
 }
 
-export function checkDocument(text: string, store: SchemaStore): CheckedDocument {
+export interface Parsed {
+  doc: ParsedDocument;
+  objects: KubeObject[];
+}
+
+export class CheckedDocument {
+  private parsedCache: Parsed | undefined;
+  private lineIndex: LineIndex | undefined;
+
+  constructor(
+    readonly text: string,
+    /** Positions relative to the document's text. */
+    readonly diagnostics: Diagnostic[],
+    readonly objects: ObjectSummary[],
+    /** True when the YAML itself has problems (the objects may be incomplete). */
+    readonly hasSyntaxProblems: boolean,
+    parsed: Parsed | undefined,
+  ) {
+    this.parsedCache = parsed;
+  }
+
+  /** The syntax tree and objects, re-parsed if they were released. */
+  parsed(): Parsed {
+    if (!this.parsedCache) {
+      const doc = new ParsedDocument(this.text);
+      this.parsedCache = { doc, objects: doc.yaml ? safeObjects(doc) : [] };
+      this.lineIndex = undefined;
+    }
+    return this.parsedCache;
+  }
+
+  /** Drop the syntax tree (it is rebuilt on demand). */
+  release(): void {
+    this.parsedCache = undefined;
+  }
+
+  get lines(): LineIndex {
+    if (this.parsedCache) return this.parsedCache.doc.lines;
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
+}
+
+function safeObjects(doc: ParsedDocument): KubeObject[] {
+  try {
+    return objectsOf(doc);
+  } catch (e) {
+    if (e instanceof RangeError) return [];
+    throw e;
+  }
+}
+
+function summarize(obj: KubeObject): ObjectSummary {
+  const r = obj.node.range ?? [0, 0, 0];
+  const label = obj.document.resolve(mapGet(obj.metadataNode, 'name')) ?? mapGet(obj.node, 'kind') ?? obj.node;
+  const lr = label.range ?? r;
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    group: obj.group,
+    name: obj.name,
+    namespace: obj.namespace,
+    start: r[0],
+    end: r[1],
+    labelStart: lr[0],
+    labelEnd: lr[1],
+  };
+}
+
+export function checkDocument(text: string, store: SchemaStore, keepTree = true): CheckedDocument {
   const doc = new ParsedDocument(text);
   const report = new Reporter(doc);
   for (const p of doc.problems) report.atOffsets(p.code, p.start, p.end, p.message, undefined, p.severity);
@@ -41,5 +124,6 @@ export function checkDocument(text: string, store: SchemaStore): CheckedDocument
       report.atOffsets('yaml-too-deep', 0, 0, 'This document is nested too deeply to check.');
     }
   }
-  return { doc, objects, diagnostics: report.diagnostics };
+  const summaries = objects.map(summarize);
+  return new CheckedDocument(text, report.diagnostics, summaries, doc.problems.length > 0, keepTree ? { doc, objects } : undefined);
 }

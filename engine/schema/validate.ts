@@ -77,12 +77,6 @@ function describe(node: Node | null | undefined): string {
   return t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : t;
 }
 
-/** A path rendered only when a message needs it. */
-function lazyPath(path: readonly PathSegment[]): { toString(): string } {
-  let text: string | undefined;
-  return { toString: () => (text ??= formatPath(path)) };
-}
-
 function truncate(s: string, n = 60): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
@@ -151,7 +145,7 @@ function validateNode(
       hint = ' Write it as a list (each item on its own line starting with "- ").';
     }
     const p = formatPath(path);
-    w.report.atNode('schema-type', node, `${p} must be ${wantText}, not ${describe(node)}.${hint}`, String(p));
+    w.report.atNode('schema-type', node, `${formatPath(path)} must be ${wantText}, not ${describe(node)}.${hint}`, formatPath(path));
     return;
   }
 
@@ -166,7 +160,7 @@ function validateNode(
       validateScalar(w, node as Scalar, schema, path, actual);
   }
   if (w.aborted) return;
-  validateAlternatives(w, node as Node, schema, path, anchor, viaAlias, depth);
+  if (schema.anyOf || schema.oneOf || schema.allOf || schema.not) validateAlternatives(w, node as Node, schema, path, anchor, viaAlias, depth);
 }
 
 function validateObject(
@@ -181,11 +175,9 @@ function validateObject(
   const props = schema.properties ?? {};
   const additional = schema.additionalProperties;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
-  const present = new Set<string>();
   for (const pair of map.items as Pair<unknown, unknown>[]) {
     if (w.aborted) return;
     const key = keyString(w.doc.resolve(pair.key));
-    present.add(key);
     const keyNode = ((w.doc.resolve(pair.key) as Node | undefined) ?? map) as Node;
     const sub = props[key];
     path.push(key);
@@ -212,9 +204,9 @@ function validateObject(
     path.pop();
   }
   for (const req of schema.required ?? []) {
-    if (present.has(req)) {
-      const v = map.items.find((it) => keyString(it.key) === req)?.value;
-      const resolved = w.doc.resolve(v);
+    const found = map.items.find((it) => keyString(w.doc.resolve(it.key)) === req);
+    if (found) {
+      const resolved = w.doc.resolve(found.value);
       if (resolved != null && !(isScalar(resolved) && resolved.value == null)) continue;
       if (props[req] && typesOf(props[req]).includes('null')) continue;
     }
@@ -223,12 +215,11 @@ function validateObject(
     w.report.atNode('schema-required', anchor, `Missing required field "${req}" in ${owner} (${fieldPath}).`, fieldPath);
   }
   const n = map.items.length;
-  const p = lazyPath(path);
   if (schema.minProperties !== undefined && n < schema.minProperties) {
-    w.report.atNode('schema-limit', anchor, `${p} must have at least ${schema.minProperties} entries, it has ${n}.`, String(p));
+    w.report.atNode('schema-limit', anchor, `${formatPath(path)} must have at least ${schema.minProperties} entries, it has ${n}.`, formatPath(path));
   }
   if (schema.maxProperties !== undefined && n > schema.maxProperties) {
-    w.report.atNode('schema-limit', anchor, `${p} must have at most ${schema.maxProperties} entries, it has ${n}.`, String(p));
+    w.report.atNode('schema-limit', anchor, `${formatPath(path)} must have at most ${schema.maxProperties} entries, it has ${n}.`, formatPath(path));
   }
 }
 
@@ -241,12 +232,11 @@ function validateArray(
   depth: number,
 ): void {
   const items = seq.items;
-  const p = lazyPath(path);
   if (schema.minItems !== undefined && items.length < schema.minItems) {
-    w.report.atNode('schema-limit', seq, `${p} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, it has ${items.length}.`, String(p));
+    w.report.atNode('schema-limit', seq, `${formatPath(path)} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, it has ${items.length}.`, formatPath(path));
   }
   if (schema.maxItems !== undefined && items.length > schema.maxItems) {
-    w.report.atNode('schema-limit', seq, `${p} must have at most ${schema.maxItems} items, it has ${items.length}.`, String(p));
+    w.report.atNode('schema-limit', seq, `${formatPath(path)} must have at most ${schema.maxItems} items, it has ${items.length}.`, formatPath(path));
   }
   if (schema.items) {
     for (let i = 0; i < items.length; i++) {
@@ -271,7 +261,7 @@ function validateArray(
       if (key === undefined) return;
       const first = seen.get(key);
       if (first !== undefined) {
-        w.report.atNode('schema-duplicate', w.doc.resolve(it), `${formatPath([...path, i])} repeats ${formatPath([...path, first])}: the items of ${p} must be unique.`, formatPath([...path, i]));
+        w.report.atNode('schema-duplicate', w.doc.resolve(it), `${formatPath([...path, i])} repeats ${formatPath([...path, first])}: the items of ${formatPath(path)} must be unique.`, formatPath([...path, i]));
       } else seen.set(key, i);
     });
   } else if (listType === 'map') {
@@ -289,7 +279,7 @@ function validateArray(
       const first = seen.get(key);
       if (first !== undefined) {
         const desc = keys.map((k, j) => `${k}=${parts[j]}`).join(', ');
-        w.report.atNode('schema-duplicate', item, `${formatPath([...path, i])} has the same key (${desc}) as ${formatPath([...path, first])}: entries of ${p} must be unique by ${keys.join(', ')}.`, formatPath([...path, i]));
+        w.report.atNode('schema-duplicate', item, `${formatPath([...path, i])} has the same key (${desc}) as ${formatPath([...path, first])}: entries of ${formatPath(path)} must be unique by ${keys.join(', ')}.`, formatPath([...path, i]));
       } else seen.set(key, i);
     });
   }
@@ -309,14 +299,13 @@ function canonical(doc: ParsedDocument, raw: unknown): string | undefined {
 
 function validateScalar(w: Walk, node: Scalar, schema: JsonSchema, path: PathSegment[], actual: JsonType): void {
   const value = scalarValue(node);
-  const p = lazyPath(path);
   if (schema.enum) {
     if (!schema.enum.some((e) => e === value)) {
       const options = schema.enum.map((e) => JSON.stringify(e));
       const guess = typeof value === 'string' ? closest(value, schema.enum.filter((e): e is string => typeof e === 'string')) : undefined;
-      let msg = `Unsupported value ${JSON.stringify(value)} for ${p}: use ${options.length === 1 ? options[0] : `one of ${options.join(', ')}`}.`;
+      let msg = `Unsupported value ${JSON.stringify(value)} for ${formatPath(path)}: use ${options.length === 1 ? options[0] : `one of ${options.join(', ')}`}.`;
       if (guess) msg += ` Did you mean ${JSON.stringify(guess)}?`;
-      w.report.atNode('schema-enum', node, msg, String(p));
+      w.report.atNode('schema-enum', node, msg, formatPath(path));
       return;
     }
   }
@@ -325,38 +314,38 @@ function validateScalar(w: Walk, node: Scalar, schema: JsonSchema, path: PathSeg
     if (schema.pattern) {
       const re = compilePattern(schema.pattern);
       if (re && !re.test(s)) {
-        w.report.atNode('schema-pattern', node, `${p}: "${truncate(s)}" does not match the required pattern ${schema.pattern}.`, String(p));
+        w.report.atNode('schema-pattern', node, `${formatPath(path)}: "${truncate(s)}" does not match the required pattern ${schema.pattern}.`, formatPath(path));
       }
     }
     if (schema.format) {
       const expected = checkFormat(schema.format, s);
-      if (expected) w.report.atNode('schema-format', node, `${p} must be ${expected}; "${truncate(s)}" is not.`, String(p));
+      if (expected) w.report.atNode('schema-format', node, `${formatPath(path)} must be ${expected}; "${truncate(s)}" is not.`, formatPath(path));
     }
     const len = codePointLength(s);
     if (schema.minLength !== undefined && len < schema.minLength) {
       w.report.atNode(
         'schema-limit',
         node,
-        schema.minLength === 1 ? `${p} must not be empty.` : `${p} must be at least ${schema.minLength} characters long, it has ${len}.`,
-        String(p),
+        schema.minLength === 1 ? `${formatPath(path)} must not be empty.` : `${formatPath(path)} must be at least ${schema.minLength} characters long, it has ${len}.`,
+        formatPath(path),
       );
     }
     if (schema.maxLength !== undefined && len > schema.maxLength) {
-      w.report.atNode('schema-limit', node, `${p} must be at most ${schema.maxLength} characters long, it has ${len}.`, String(p));
+      w.report.atNode('schema-limit', node, `${formatPath(path)} must be at most ${schema.maxLength} characters long, it has ${len}.`, formatPath(path));
     }
   } else if (actual === 'integer' || actual === 'number') {
     const n = value as number;
     if (schema.minimum !== undefined && n < schema.minimum) {
-      w.report.atNode('schema-limit', node, `${p} must be at least ${schema.minimum}, not ${n}.`, String(p));
+      w.report.atNode('schema-limit', node, `${formatPath(path)} must be at least ${schema.minimum}, not ${n}.`, formatPath(path));
     }
     if (schema.exclusiveMinimum !== undefined && n <= schema.exclusiveMinimum) {
-      w.report.atNode('schema-limit', node, `${p} must be greater than ${schema.exclusiveMinimum}, not ${n}.`, String(p));
+      w.report.atNode('schema-limit', node, `${formatPath(path)} must be greater than ${schema.exclusiveMinimum}, not ${n}.`, formatPath(path));
     }
     if (schema.maximum !== undefined && n > schema.maximum) {
-      w.report.atNode('schema-limit', node, `${p} must be at most ${schema.maximum}, not ${n}.`, String(p));
+      w.report.atNode('schema-limit', node, `${formatPath(path)} must be at most ${schema.maximum}, not ${n}.`, formatPath(path));
     }
     if (schema.exclusiveMaximum !== undefined && n >= schema.exclusiveMaximum) {
-      w.report.atNode('schema-limit', node, `${p} must be less than ${schema.exclusiveMaximum}, not ${n}.`, String(p));
+      w.report.atNode('schema-limit', node, `${formatPath(path)} must be less than ${schema.exclusiveMaximum}, not ${n}.`, formatPath(path));
     }
   }
 }
@@ -371,7 +360,6 @@ function validateAlternatives(
   viaAlias: boolean,
   depth: number,
 ): void {
-  const p = lazyPath(path);
   const passes = (branch: JsonSchema): boolean => {
     const scratch = new Reporter(w.doc);
     const sub: Walk = { doc: w.doc, report: scratch, aliasVisits: w.aliasVisits, aborted: false };
@@ -385,7 +373,7 @@ function validateAlternatives(
     schema.anyOf?.every((b) => Object.keys(b).every((k) => k === 'type'));
   if (schema.anyOf && !intOrStringOnly) {
     if (!schema.anyOf.some(passes)) {
-      w.report.atNode('schema-alternatives', node, `${p} matches none of the ${schema.anyOf.length} shapes the schema allows (anyOf).`, String(p));
+      w.report.atNode('schema-alternatives', node, `${formatPath(path)} matches none of the ${schema.anyOf.length} shapes the schema allows (anyOf).`, formatPath(path));
     }
   }
   if (schema.oneOf) {
@@ -395,9 +383,9 @@ function validateAlternatives(
         'schema-alternatives',
         node,
         n === 0
-          ? `${p} matches none of the ${schema.oneOf.length} shapes the schema allows (oneOf).`
-          : `${p} matches ${n} of the shapes the schema allows, but must match exactly one (oneOf).`,
-        String(p),
+          ? `${formatPath(path)} matches none of the ${schema.oneOf.length} shapes the schema allows (oneOf).`
+          : `${formatPath(path)} matches ${n} of the shapes the schema allows, but must match exactly one (oneOf).`,
+        formatPath(path),
       );
     }
   }
@@ -405,7 +393,7 @@ function validateAlternatives(
     for (const branch of schema.allOf) validateNode(w, node, branch, path, anchor, viaAlias, depth);
   }
   if (schema.not && passes(schema.not)) {
-    w.report.atNode('schema-alternatives', node, `${p} has a value the schema forbids here (not).`, String(p));
+    w.report.atNode('schema-alternatives', node, `${formatPath(path)} has a value the schema forbids here (not).`, formatPath(path));
   }
 }
 

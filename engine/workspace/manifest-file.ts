@@ -12,6 +12,9 @@ import { shiftRange, type Range } from '../manifests/position.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import { checkText, DEFAULT_MAX_FILE_BYTES, type TextProblem } from './file-limits.js';
 
+/** Files with more documents than this keep no syntax trees between requests. */
+export const KEEP_TREES_UP_TO = 100;
+
 export interface FileDocument {
   segment: Segment;
   checked: CheckedDocument;
@@ -44,10 +47,13 @@ export class ManifestFile {
     const previous = new Map<string, CheckedDocument>();
     for (const d of this.documents) previous.set(d.segment.text, d.checked);
     let reparsed = 0;
-    this.documents = splitDocuments(text).map((segment) => {
+    const segments = splitDocuments(text);
+    // Large files keep no syntax trees (see CheckedDocument); small ones keep them all.
+    const keepTrees = segments.length <= KEEP_TREES_UP_TO;
+    this.documents = segments.map((segment) => {
       let checked = previous.get(segment.text);
       if (!checked) {
-        checked = checkDocument(segment.text, this.store);
+        checked = checkDocument(segment.text, this.store, keepTrees);
         reparsed++;
       }
       return { segment, checked };
@@ -107,7 +113,7 @@ export class ManifestFile {
       }
     }
     // A file too broken to read objects from: decide by its text.
-    return this.documents.some((d) => d.checked.doc.problems.length > 0) && looksRelevant(this.text);
+    return this.documents.some((d) => d.checked.hasSyntaxProblems) && looksRelevant(this.text);
   }
 }
 

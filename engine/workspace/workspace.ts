@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../rules/rule.js';
 import type { SchemaStore } from '../schema/schema-store.js';
-import type { KubeObject } from '../manifests/kube-object.js';
+import type { ObjectSummary } from '../rules/check-document.js';
 import { DEFAULT_MAX_FILE_BYTES } from './file-limits.js';
 import { ManifestFile, type UpdateStats } from './manifest-file.js';
 
@@ -47,7 +47,7 @@ export class Workspace {
   }
 
   /** Every Kubernetes object in the workspace, with the file it is in. */
-  *objects(): Iterable<{ uri: string; object: KubeObject }> {
+  *objects(): Iterable<{ uri: string; object: ObjectSummary }> {
     for (const [uri, f] of this.files) {
       for (const d of f.documents) for (const object of d.checked.objects) yield { uri, object };
     }

@@ -77,12 +77,17 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     connection.console.error(`certsmith: ${what} failed: ${(e as Error)?.message ?? String(e)}`);
 
   /** Bring a document's analysis up to date (before answering a request about it). */
+  /** CERTSMITH_TRACE=1: log how long each check takes (to the client's output, never file contents). */
+  const trace = process.env.CERTSMITH_TRACE ? (m: string) => connection.console.log(m) : undefined;
+
   const sync = (uri: string): void => {
     if (!pending.has(uri)) return;
     pending.delete(uri);
     const doc = documents.get(uri);
     if (!doc) return;
-    workspace.set(uri, doc.getText());
+    const t0 = performance.now();
+    const stats = workspace.set(uri, doc.getText());
+    trace?.(`checked ${uri}: ${stats.reparsed}/${stats.documents} documents re-checked in ${(performance.now() - t0).toFixed(1)} ms`);
   };
 
   const publish = (uri: string): void => {
@@ -94,7 +99,10 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     }
     const version = documents.get(uri)?.version;
     published.add(uri);
-    void connection.sendDiagnostics({ uri, version, diagnostics: file.diagnostics().map(toLspDiagnostic) });
+    const t0 = performance.now();
+    const diagnostics = file.diagnostics().map(toLspDiagnostic);
+    void connection.sendDiagnostics({ uri, version, diagnostics });
+    trace?.(`published ${diagnostics.length} diagnostics for ${uri} in ${(performance.now() - t0).toFixed(1)} ms`);
   };
 
   const flush = (): void => {
@@ -131,7 +139,10 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     };
   });
 
-  documents.onDidOpen((e) => schedule(e.document.uri));
+  documents.onDidOpen((e) => {
+    trace?.(`opened ${e.document.uri} (${e.document.getText().length} characters)`);
+    schedule(e.document.uri);
+  });
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
     pending.delete(e.document.uri);
@@ -199,7 +210,9 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
   connection.listen();
   // Optimise the checking code before the first real file arrives (messages wait in the pipe meanwhile).
   try {
+    const t0 = performance.now();
     warmUp(store);
+    trace?.(`warm-up took ${(performance.now() - t0).toFixed(1)} ms`);
   } catch (e) {
     logError('warm-up', e);
   }
