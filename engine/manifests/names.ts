@@ -11,8 +11,10 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 function describeBadChars(value: string, allowed: RegExp): string {
   const bad = [...new Set([...value].filter((c) => !allowed.test(c)))];
   if (bad.length === 0) return '';
-  const shown = bad.slice(0, 5).map((c) => (c === ' ' ? 'space' : `"${c}"`)).join(', ');
-  return ` (it contains ${shown})`;
+  const upper = bad.filter((c) => /[A-Z]/.test(c));
+  const others = bad.filter((c) => !/[A-Z]/.test(c)).slice(0, 5).map((c) => (c === ' ' ? 'a space' : `"${c}"`));
+  const parts = [...(upper.length ? ['uppercase letters'] : []), ...others];
+  return ` (it has ${parts.join(', ')})`;
 }
 
 /** A DNS-1123 subdomain: names of most objects (Certificates, Issuers, Secrets, Ingresses). */

@@ -19,13 +19,14 @@ export function editDistance(a: string, b: string, max = 3): number {
   return prev[b.length];
 }
 
-/** The closest candidate: same word in another case first, then by edit distance. */
+/** The closest candidate: same word in another case, then by edit distance, then a unique prefix match. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
+  const list = [...candidates];
   let best: string | undefined;
   let bestScore = Infinity;
   const limit = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3;
-  for (const c of candidates) {
+  for (const c of list) {
     if (c.toLowerCase() === lower) return c;
     const d = editDistance(lower, c.toLowerCase(), limit);
     if (d <= limit && d < bestScore) {
@@ -33,5 +34,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestScore = d;
     }
   }
-  return best;
+  if (best) return best;
+  if (lower.length >= 2) {
+    const prefixed = list.filter((c) => c.toLowerCase().startsWith(lower));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return undefined;
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Certsmith set-up: everything the tests need, on a fresh Debian machine.
+#   npm run setup
+# Installs the Debian packages the tests use (when missing) and the npm
+# dependencies (from package-lock.json). Safe to run again; later runs only
+# check what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+# Debian packages the test suite uses (none yet beyond Node.js itself; the
+# issuance, DNS and editor tests add Pebble, bind9, unbound, chromium, ...).
+DEBIAN_PACKAGES=()
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: Node.js 20 or newer is required (found $(node --version))" >&2
+  exit 1
+fi
+
+echo "setup: installing npm dependencies (npm ci)"
+npm ci --no-audit --no-fund
+echo "setup: done"
