@@ -7,8 +7,15 @@ import { parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, 
 import { LineIndex, type Range } from './position.js';
 import { parseBlockSubset } from './block-subset-parser.js';
 
-/** Nesting deeper than this is refused (the API server's JSON decoder limit is 10,000). */
-export const MAX_NESTING = 1000;
+/**
+ * Nesting deeper than this is refused. No manifest comes near it (a deep
+ * cert-manager object has about 15 levels), and `yaml`'s recursive composer
+ * overflows the stack at a few hundred levels of flow collections.
+ */
+export const MAX_NESTING = 256;
+
+/** Nodes an alias-using document may expand to before it counts as a YAML bomb. */
+export const MAX_ALIAS_EXPANSION = 10_000;
 
 export interface YamlProblem {
   code: string;
@@ -67,13 +74,29 @@ export class ParsedDocument {
     }
     this.yaml = doc;
     for (const err of doc.errors) {
+      const overflow = /call stack/i.test(err.message);
       this.problems.push({
-        code: yamlErrorCode(err.code),
-        message: yamlErrorMessage(err.code, err.message),
+        code: overflow ? 'yaml-too-deep' : yamlErrorCode(err.code),
+        message: overflow
+          ? 'This document is nested too deeply to read; no Kubernetes object needs that.'
+          : yamlErrorMessage(err.code, err.message),
         start: err.pos[0],
         end: Math.max(err.pos[1], err.pos[0] + 1),
         severity: 'error',
       });
+    }
+    if (text.includes('*')) {
+      const expanded = aliasExpansion(doc);
+      if (expanded.size > MAX_ALIAS_EXPANSION) {
+        const r = expanded.firstAlias?.range;
+        this.problems.push({
+          code: 'yaml-alias-limit',
+          message: `Aliases make this document expand to ${expanded.size >= 1e9 ? 'more than a billion' : expanded.size.toLocaleString('en')} nodes (a "billion laughs" YAML bomb?). kubectl and the API server reject such excessive aliasing.`,
+          start: r ? r[0] : 0,
+          end: r ? r[1] : firstLineEnd(text),
+          severity: 'error',
+        });
+      }
     }
     for (const w of doc.warnings) {
       this.problems.push({
@@ -138,6 +161,43 @@ export function scalarString(node: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (v == null) return undefined;
   return node.source ?? String(v);
+}
+
+/**
+ * How many nodes the document has once every alias is replaced by what it
+ * names (as kubectl's YAML-to-JSON conversion does), counted without
+ * expanding anything: each anchored node's size is computed once.
+ */
+function aliasExpansion(doc: Document.Parsed): { size: number; firstAlias?: Node } {
+  const memo = new Map<unknown, number>();
+  let firstAlias: Node | undefined;
+  const CAP = 1e9;
+  const size = (node: unknown, depth: number): number => {
+    if (depth > MAX_NESTING * 2) return CAP;
+    if (isAlias(node)) {
+      firstAlias ??= node;
+      const target = node.resolve(doc);
+      if (!target) return 1;
+      const known = memo.get(target);
+      if (known !== undefined) return known;
+      memo.set(target, CAP); // a cycle expands forever
+      const s = size(target, depth + 1);
+      memo.set(target, s);
+      return s;
+    }
+    const known = memo.get(node);
+    if (known !== undefined && known !== CAP) return known;
+    let n = 1;
+    if (isMap(node)) {
+      for (const p of node.items) n += size(p.key, depth + 1) + size(p.value, depth + 1);
+    } else if (isSeq(node)) {
+      for (const it of node.items) n += size(it, depth + 1);
+    }
+    n = Math.min(n, CAP);
+    memo.set(node, n);
+    return n;
+  };
+  return { size: size(doc.contents, 0), firstAlias };
 }
 
 function firstLineEnd(text: string): number {

@@ -107,7 +107,9 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
   const report = new Reporter(doc);
   for (const p of doc.problems) report.atOffsets(p.code, p.start, p.end, p.message, undefined, p.severity);
   let objects: KubeObject[] = [];
-  if (doc.yaml) {
+  // kubectl rejects a bomb or a too-deep document as a whole: its fields are not worth checking.
+  const rejectedWhole = doc.problems.some((p) => p.code === 'yaml-alias-limit' || p.code === 'yaml-too-deep');
+  if (doc.yaml && !rejectedWhole) {
     try {
       objects = objectsOf(doc);
       for (const obj of objects) {
