@@ -31,7 +31,7 @@ export function hover(file: ManifestFile, pos: Position, store: SchemaStore): Ho
   if (!schema) return undefined;
   // Inside a List, the path starts with items[i].
   const path = obj.listItemIndex !== undefined ? at.path.slice(2) : at.path;
-  const fieldPath = at.onKey ? path : path.filter((_, i) => i < path.length);
+  const fieldPath = path;
   let sub = subschemaAt(schema, fieldPath);
   // On a value inside a list of scalars, describe the list.
   if (!sub && typeof fieldPath[fieldPath.length - 1] === 'number') sub = subschemaAt(schema, fieldPath.slice(0, -1));

@@ -33,15 +33,15 @@ export function nodeAt(doc: ParsedDocument, offset: number): NodeAt | undefined 
           break;
         }
       }
-      if (next === undefined) return node ? { path, node: node as Node, onKey: false } : undefined;
+      if (next === undefined) return undefined; // between entries: nothing to describe
       node = next;
     } else if (isSeq(node)) {
       const i = node.items.findIndex((it) => within(it, offset));
-      if (i === -1) return { path, node, onKey: false };
+      if (i === -1) return undefined;
       path.push(i);
       node = node.items[i];
-    } else if (node) {
-      return { path, node: node as Node, onKey: false };
+    } else if (isScalar(node)) {
+      return { path, node, onKey: false };
     } else return undefined;
   }
   return undefined;

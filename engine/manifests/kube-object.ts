@@ -27,11 +27,11 @@ export class KubeObject {
   ) {}
 
   get apiVersion(): string | undefined {
-    return scalarString(mapGet(this.node, 'apiVersion'));
+    return scalarString(this.document.resolve(mapGet(this.node, 'apiVersion', this.document)));
   }
 
   get kind(): string | undefined {
-    return scalarString(mapGet(this.node, 'kind'));
+    return scalarString(this.document.resolve(mapGet(this.node, 'kind', this.document)));
   }
 
   get group(): string {
@@ -46,15 +46,15 @@ export class KubeObject {
   }
 
   get metadataNode(): Node | undefined {
-    return this.document.resolve(mapGet(this.node, 'metadata'));
+    return this.document.resolve(mapGet(this.node, 'metadata', this.document));
   }
 
   get name(): string | undefined {
-    return scalarString(this.document.resolve(mapGet(this.metadataNode, 'name')));
+    return scalarString(this.document.resolve(mapGet(this.metadataNode, 'name', this.document)));
   }
 
   get namespace(): string | undefined {
-    return scalarString(this.document.resolve(mapGet(this.metadataNode, 'namespace')));
+    return scalarString(this.document.resolve(mapGet(this.metadataNode, 'namespace', this.document)));
   }
 
   /** `Kind/name` as kubectl prints it. */
@@ -68,7 +68,7 @@ export class KubeObject {
     for (const seg of path) {
       cur = this.document.resolve(cur);
       if (typeof seg === 'number') cur = isSeq(cur) ? cur.items[seg] : undefined;
-      else cur = mapGet(cur, seg);
+      else cur = mapGet(cur, seg, this.document);
       if (cur === undefined) return undefined;
     }
     return this.document.resolve(cur);

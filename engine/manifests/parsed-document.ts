@@ -3,7 +3,7 @@
  * relative to the document's own text so that a parse can be reused when the
  * document moves inside its file (lines inserted above it).
  */
-import { parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type ParsedNode } from 'yaml';
+import { parseDocument, visit, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type ParsedNode, type YAMLMap } from 'yaml';
 import { LineIndex, type Range } from './position.js';
 import { parseBlockSubset } from './block-subset-parser.js';
 
@@ -29,6 +29,8 @@ export interface YamlProblem {
 export class ParsedDocument {
   readonly yaml: Document.Parsed | undefined;
   readonly problems: YamlProblem[] = [];
+  /** True when the document may use YAML 1.1 merge keys (`<<`); the fast parser never accepts them. */
+  readonly hasMergeKeys: boolean = false;
   private lineIndex: LineIndex | undefined;
 
   /** Line positions of the document's text (built on first use: most documents never need them). */
@@ -73,8 +75,20 @@ export class ParsedDocument {
       return;
     }
     this.yaml = doc;
+    this.hasMergeKeys = text.includes('<<');
     for (const err of doc.errors) {
       const overflow = /call stack/i.test(err.message);
+      const unclosed = !overflow && /quote|flow (sequence|mapping|collection)/i.test(err.message) ? unclosedNodeEndingAt(doc, err.pos[0]) : undefined;
+      if (unclosed) {
+        // Report where the string or bracket opens, not where the parser gave up.
+        const start = unclosed.range![0];
+        const lineEnd = text.indexOf('\n', start);
+        const what = isScalar(unclosed)
+          ? `This ${unclosed.type === 'QUOTE_SINGLE' ? "single-quoted (')" : 'double-quoted (")'} string is never closed, so it runs on over the lines after it. Add the closing ${unclosed.type === 'QUOTE_SINGLE' ? "'" : '"'}.`
+          : `This ${isSeq(unclosed) ? '[ list' : '{ mapping'} is never closed. Add the closing ${isSeq(unclosed) ? ']' : '}'} (and indent continuation lines more than the key).`;
+        this.problems.push({ code: 'yaml-syntax', message: what, start, end: lineEnd === -1 ? text.length : lineEnd, severity: 'error' });
+        continue;
+      }
       this.problems.push({
         code: overflow ? 'yaml-too-deep' : yamlErrorCode(err.code),
         message: overflow
@@ -140,19 +154,50 @@ export function keyString(key: unknown): string {
   return String(key);
 }
 
-/** Find the value node of `key` in a map node. */
-export function mapGet(map: unknown, key: string): Node | undefined {
-  if (!isMap(map)) return undefined;
-  for (const item of map.items) {
-    if (keyString(item.key) === key) return (item.value as Node | null) ?? undefined;
+/** True for a YAML 1.1 merge key (`<<: *base`), which Kubernetes' YAML reader applies. */
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (typeof key.value === 'symbol' || (key.type === 'PLAIN' && key.source === '<<'));
+}
+
+/**
+ * The pairs of a mapping once its merge keys are applied, as Kubernetes reads
+ * it: explicit keys first, then keys from the merged mappings that are not
+ * already there (earlier sources win over later ones).
+ */
+export function mergedPairs(doc: ParsedDocument, map: YAMLMap, depth = 0): Pair[] {
+  const items = map.items as Pair[];
+  if (depth > 32 || !items.some((p) => isMergeKey(p.key))) return items;
+  const out = items.filter((p) => !isMergeKey(p.key));
+  const seen = new Set(out.map((p) => keyString(p.key)));
+  for (const p of items) {
+    if (!isMergeKey(p.key)) continue;
+    const v = doc.resolve(p.value);
+    const sources = isSeq(v) ? v.items.map((i) => doc.resolve(i)) : [v];
+    for (const src of sources) {
+      if (!isMap(src)) continue;
+      for (const sp of mergedPairs(doc, src, depth + 1)) {
+        const k = keyString(sp.key);
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push(sp);
+        }
+      }
+    }
   }
+  return out;
+}
+
+/** Find the pair of `key` in a map node (with merge keys applied when a document is given). */
+export function mapGetPair(map: unknown, key: string, doc?: ParsedDocument): Pair | undefined {
+  if (!isMap(map)) return undefined;
+  for (const item of map.items) if (keyString(item.key) === key) return item as Pair;
+  if (doc?.hasMergeKeys) return mergedPairs(doc, map).find((p) => keyString(p.key) === key);
   return undefined;
 }
 
-export function mapGetPair(map: unknown, key: string) {
-  if (!isMap(map)) return undefined;
-  for (const item of map.items) if (keyString(item.key) === key) return item;
-  return undefined;
+/** Find the value node of `key` in a map node (with merge keys applied when a document is given). */
+export function mapGet(map: unknown, key: string, doc?: ParsedDocument): Node | undefined {
+  return (mapGetPair(map, key, doc)?.value as Node | null | undefined) ?? undefined;
 }
 
 export function scalarString(node: unknown): string | undefined {
@@ -161,6 +206,22 @@ export function scalarString(node: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (v == null) return undefined;
   return node.source ?? String(v);
+}
+
+/** The quoted scalar or flow collection that a "not closed" error at `offset` is about. */
+function unclosedNodeEndingAt(doc: Document.Parsed, offset: number): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, (_key, node) => {
+    if (found) return visit.BREAK;
+    const n = node as Node;
+    if (!n?.range || n.range[1] !== offset) return undefined;
+    if ((isScalar(n) && (n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE')) || ((isMap(n) || isSeq(n)) && n.flow)) {
+      found = n;
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /**
@@ -275,7 +336,7 @@ function yamlErrorMessage(code: string, message: string): string {
     case 'TAB_AS_INDENT':
       return 'Tab used for indentation: YAML allows only spaces. Replace the tab with spaces.';
     case 'MISSING_CHAR':
-      return `${first}: a quoted string or bracket is not closed.`;
+      return `${first}.`;
     case 'BAD_INDENT':
       return `${first}. Check that this line lines up with its siblings.`;
     default:

@@ -107,9 +107,10 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
   const report = new Reporter(doc);
   for (const p of doc.problems) report.atOffsets(p.code, p.start, p.end, p.message, undefined, p.severity);
   let objects: KubeObject[] = [];
-  // kubectl rejects a bomb or a too-deep document as a whole: its fields are not worth checking.
-  const rejectedWhole = doc.problems.some((p) => p.code === 'yaml-alias-limit' || p.code === 'yaml-too-deep');
-  if (doc.yaml && !rejectedWhole) {
+  // A document kubectl cannot read (a YAML error, a bomb, too deep) is rejected as a
+  // whole; field checks on a tree the parser had to guess at would only mislead.
+  const unreadable = doc.problems.some((p) => p.severity === 'error');
+  if (doc.yaml && !unreadable) {
     try {
       objects = objectsOf(doc);
       for (const obj of objects) {

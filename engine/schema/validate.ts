@@ -5,7 +5,7 @@
  * every problem is reported at the node it is about.
  */
 import { isMap, isScalar, isSeq, isAlias, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { keyString, type ParsedDocument } from '../manifests/parsed-document.js';
+import { keyString, mergedPairs, type ParsedDocument } from '../manifests/parsed-document.js';
 import { Reporter } from '../rules/report.js';
 import { closest } from '../util/suggest.js';
 import { checkFormat } from './formats.js';
@@ -175,7 +175,8 @@ function validateObject(
   const props = schema.properties ?? {};
   const additional = schema.additionalProperties;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
-  for (const pair of map.items as Pair<unknown, unknown>[]) {
+  const pairs = w.doc.hasMergeKeys ? mergedPairs(w.doc, map) : (map.items as Pair[]);
+  for (const pair of pairs) {
     if (w.aborted) return;
     const key = keyString(w.doc.resolve(pair.key));
     const keyNode = ((w.doc.resolve(pair.key) as Node | undefined) ?? map) as Node;
@@ -191,7 +192,9 @@ function validateObject(
       } else validateNode(w, pair.value, sub, path, keyNode, viaAlias, depth + 1);
     } else if (additional && typeof additional === 'object') {
       validateNode(w, pair.value, additional, path, keyNode, viaAlias, depth + 1);
-    } else if (!preserve && additional !== true) {
+    } else if (additional === false && !preserve) {
+      // Only where the schema says so (the generator writes `false` wherever the
+      // API server prunes); value-validation branches (oneOf/anyOf) leave other keys alone.
       const names = Object.keys(props);
       const guess = closest(key, names);
       const childPath = formatPath(path);
@@ -204,7 +207,7 @@ function validateObject(
     path.pop();
   }
   for (const req of schema.required ?? []) {
-    const found = map.items.find((it) => keyString(w.doc.resolve(it.key)) === req);
+    const found = pairs.find((it) => keyString(w.doc.resolve(it.key)) === req);
     if (found) {
       const resolved = w.doc.resolve(found.value);
       if (resolved != null && !(isScalar(resolved) && resolved.value == null)) continue;
@@ -214,7 +217,7 @@ function validateObject(
     const owner = path.length ? formatPath(path) : 'the object';
     w.report.atNode('schema-required', anchor, `Missing required field "${req}" in ${owner} (${fieldPath}).`, fieldPath);
   }
-  const n = map.items.length;
+  const n = pairs.length;
   if (schema.minProperties !== undefined && n < schema.minProperties) {
     w.report.atNode('schema-limit', anchor, `${formatPath(path)} must have at least ${schema.minProperties} entries, it has ${n}.`, formatPath(path));
   }

@@ -105,7 +105,8 @@ export class ManifestFile {
    * Other YAML files (CI configs, Helm values) are left alone.
    */
   get isRelevant(): boolean {
-    if (this.problem) return this.problem.code === 'file-too-large' ? looksRelevant(this.text.slice(0, 65536)) : false;
+    // Too large: judged by its beginning. Not text: an editor opened it as YAML, so say what it is.
+    if (this.problem) return this.problem.code === 'file-too-large' ? looksRelevant(this.text.slice(0, 65536)) : true;
     for (const d of this.documents) {
       for (const o of d.checked.objects) {
         if (KNOWN_GROUPS.has(o.group) || RELEVANT_KINDS.has(o.kind ?? '')) return true;
@@ -120,6 +121,7 @@ export class ManifestFile {
 const RELEVANT_KINDS = new Set(['Certificate', 'CertificateRequest', 'Issuer', 'ClusterIssuer', 'Ingress', 'Gateway', 'HTTPRoute', 'Order', 'Challenge']);
 const RELEVANT_TEXT = /^\s*(apiVersion:\s*["']?(cert-manager\.io|acme\.cert-manager\.io|certmanager\.k8s\.io|networking\.k8s\.io|gateway\.networking\.k8s\.io)\/|kind:\s*["']?(Certificate|CertificateRequest|Issuer|ClusterIssuer|Ingress|Gateway|HTTPRoute)\b)/m;
 
-function looksRelevant(text: string): boolean {
+/** Whether a text (or its beginning) looks like it holds objects Certsmith checks. */
+export function looksRelevant(text: string): boolean {
   return RELEVANT_TEXT.test(text);
 }

@@ -4,12 +4,13 @@
  * All paths together form one workspace. Exit status: 0 no error, 1 errors,
  * 2 usage or I/O problems.
  */
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { schemaStore } from '../../engine/schema/schema-store.js';
 import { decodeFile, DEFAULT_MAX_FILE_BYTES, formatBytes } from '../../engine/workspace/file-limits.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
+import { looksRelevant } from '../../engine/workspace/manifest-file.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
 import { UsageError, type CommandIO } from './command-io.js';
 
@@ -97,6 +98,18 @@ function collectFiles(paths: string[], cwd: string): FileEntry[] {
   return out;
 }
 
+/** The first bytes of a file, as text. */
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function ioReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
@@ -152,6 +165,8 @@ export function runLint(argv: string[], io: CommandIO): number {
     try {
       const size = statSync(f.path).size;
       if (size > maxBytes) {
+        // A large file found in a directory counts only when its beginning looks like a manifest.
+        if (!f.explicit && !looksRelevant(readHead(f.path, 65536))) continue;
         workspace.setUnreadable(f.path, {
           code: 'file-too-large',
           message: `This file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit, so it is not checked. A Kubernetes API request is at most 3 MiB; split the file, or raise the limit (--max-file-size).`,

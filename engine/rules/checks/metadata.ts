@@ -34,9 +34,9 @@ export function checkMetadata(obj: KubeObject, entry: SchemaIndexEntry | undefin
     return;
   }
 
-  const nameNode = obj.document.resolve(mapGet(metadata, 'name'));
+  const nameNode = obj.document.resolve(mapGet(metadata, 'name', obj.document));
   const name = scalarString(nameNode);
-  const generateName = scalarString(obj.document.resolve(mapGet(metadata, 'generateName')));
+  const generateName = scalarString(obj.document.resolve(mapGet(metadata, 'generateName', obj.document)));
   if (name === undefined) {
     if (generateName === undefined) {
       const metaKey = mapGetPair(obj.node, 'metadata')?.key as Node | undefined;
@@ -49,7 +49,7 @@ export function checkMetadata(obj: KubeObject, entry: SchemaIndexEntry | undefin
     }
   }
 
-  const nsPair = mapGetPair(metadata, 'namespace');
+  const nsPair = mapGetPair(metadata, 'namespace', obj.document);
   const nsNode = obj.document.resolve(nsPair?.value);
   const namespace = scalarString(nsNode);
   if (namespace !== undefined) {
