@@ -22,6 +22,7 @@ import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync, existsSync
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import type { SchemaIndexEntry } from '../engine/schema/schema-store.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -139,18 +140,8 @@ function toJsonSchema(node: Obj): Obj {
   return out;
 }
 
-interface IndexEntry {
-  apiVersion: string;
-  group: string;
-  version: string;
-  kind: string;
-  plural: string;
-  scope: 'Namespaced' | 'Cluster';
-  served: boolean;
-  storage: boolean;
-  deprecated: boolean;
-  deprecationWarning?: string;
-  file: string;
+/** An index entry, as the engine reads it (engine/schema/schema-store.ts), plus where it came from. */
+interface IndexEntry extends SchemaIndexEntry {
   source: string;
 }
 
