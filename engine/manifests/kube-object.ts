@@ -2,8 +2,8 @@
  * Kubernetes objects found in a YAML document: recognised by apiVersion and
  * kind, with their YAML nodes kept for positions.
  */
-import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
-import { mapGet, scalarString, type ParsedDocument } from './parsed-document.js';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { keyString, mapGet, mergedPairs, scalarString, type ParsedDocument } from './parsed-document.js';
 
 export interface GroupVersionKind {
   group: string;
@@ -78,20 +78,45 @@ export class KubeObject {
   private plainDone = false;
 
   /**
-   * The object as plain data (what the API server would receive), or undefined
-   * when it cannot be built (alias bomb). Built once, on first use.
+   * The object as plain data, as the API server receives it after YAML-to-JSON
+   * conversion: merge keys applied, timestamps as their text, aliases expanded
+   * (up to a budget), or undefined when it cannot be built (an alias bomb).
+   * Built once, on first use.
    */
   toPlain(): Record<string, unknown> | undefined {
     if (!this.plainDone) {
       this.plainDone = true;
-      try {
-        this.plain = this.node.toJS(this.document.yaml!, { maxAliasCount: 1000 });
-      } catch {
-        this.plain = undefined;
-      }
+      const budget = { nodes: 100_000 };
+      const v = toPlainValue(this.document, this.node, budget, 0);
+      this.plain = budget.nodes < 0 ? undefined : v;
     }
     return this.plain as Record<string, unknown> | undefined;
   }
+}
+
+function toPlainValue(doc: ParsedDocument, raw: unknown, budget: { nodes: number }, depth: number): unknown {
+  if (--budget.nodes < 0 || depth > 300) {
+    budget.nodes = -1;
+    return undefined;
+  }
+  const node = doc.resolve(raw);
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const p of doc.hasMergeKeys ? mergedPairs(doc, node) : node.items) {
+      const k = keyString(doc.resolve(p.key));
+      out[k] = toPlainValue(doc, p.value, budget, depth + 1);
+      if (budget.nodes < 0) return undefined;
+    }
+    return out;
+  }
+  if (isSeq(node)) return node.items.map((it) => toPlainValue(doc, it, budget, depth + 1));
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v instanceof Date) return node.source ?? v.toISOString();
+    if (typeof v === 'bigint') return Number(v);
+    return v === undefined ? null : v;
+  }
+  return null;
 }
 
 /** The objects in a document: itself, or the items of a `v1/List`. */

@@ -269,7 +269,8 @@ function firstLineEnd(text: string): number {
 /**
  * An upper bound of the nesting depth, by indentation and flow brackets, read
  * without parsing: the parser and every walk over the tree recurse, so a
- * hostile document must be stopped before them.
+ * hostile document must be stopped before them. Quoted scalars and comments
+ * are skipped (a quote opens a scalar only where a value can start).
  */
 function maxFlowOrBlockDepth(text: string): number {
   let flow = 0;
@@ -277,41 +278,57 @@ function maxFlowOrBlockDepth(text: string): number {
   let maxIndent = 0;
   let atLineStart = true;
   let indent = 0;
-  let inQuote: string | null = null;
-  let inComment = false;
+  /** The last character that was not a space on this line (or at a line start). */
+  let prev = 10;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
       atLineStart = true;
       indent = 0;
-      inComment = false;
+      prev = 10;
       continue;
     }
     if (atLineStart) {
       if (c === 32 || c === 45 /* - */) {
         indent++;
+        if (c === 45) prev = 45;
         continue;
       }
       atLineStart = false;
       if (indent > maxIndent) maxIndent = indent;
     }
-    if (inComment) continue;
-    if (inQuote) {
-      if (c === inQuote.charCodeAt(0)) inQuote = null;
+    if (c === 32 || c === 9) continue;
+    if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9 || prev === 10)) {
+      const nl = text.indexOf('\n', i);
+      i = (nl === -1 ? text.length : nl) - 1;
       continue;
     }
-    if (c === 34 || c === 39) {
-      if (flow > 0) inQuote = String.fromCharCode(c);
-      continue;
-    }
-    if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32)) {
-      inComment = true;
+    // A quote opens a scalar after ":", "-", "[", "{", "," or at the start of a line.
+    if ((c === 34 || c === 39) && (prev === 58 || prev === 45 || prev === 91 || prev === 123 || prev === 44 || prev === 10)) {
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (c === 34 && d === 92) {
+          j++;
+          continue;
+        }
+        if (d === c) {
+          if (c === 39 && text.charCodeAt(j + 1) === 39) {
+            j++;
+            continue;
+          }
+          break;
+        }
+      }
+      i = j;
+      prev = c;
       continue;
     }
     if (c === 91 || c === 123) {
       flow++;
       if (flow > maxFlow) maxFlow = flow;
     } else if ((c === 93 || c === 125) && flow > 0) flow--;
+    prev = c;
   }
   // Two columns of indentation per level is the densest block nesting.
   return Math.max(maxFlow, Math.floor(maxIndent / 2));

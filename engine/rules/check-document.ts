@@ -16,6 +16,7 @@ import { validateAgainstSchema } from '../schema/validate.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import { checkApiVersionAndKind } from './checks/api-version.js';
 import { checkMetadata } from './checks/metadata.js';
+import { checkWebhook } from './webhook/check-webhook.js';
 import { Reporter } from './report.js';
 import type { Diagnostic } from './rule.js';
 
@@ -102,6 +103,13 @@ function summarize(obj: KubeObject): ObjectSummary {
   };
 }
 
+/** True when one field path is the other, or contains it (`spec` and `spec.dnsNames[0]`). */
+function pathsRelated(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const within = (outer: string, inner: string) => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  return within(a, b) || within(b, a);
+}
+
 export function checkDocument(text: string, store: SchemaStore, keepTree = true): CheckedDocument {
   const doc = new ParsedDocument(text);
   const report = new Reporter(doc);
@@ -118,7 +126,21 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
         checkMetadata(obj, entry, report);
         if (entry) {
           const schema = store.schema(entry.apiVersion, entry.kind);
+          const before = report.diagnostics.length;
           if (schema) validateAgainstSchema(doc, obj.node, schema, report);
+          // The API server checks the schema before the webhook runs, so a field the schema
+          // rejects never reaches the webhook: drop webhook errors about the same spot, or
+          // about a field above or below one the schema rejects (they follow from it).
+          const schemaErrors = report.diagnostics.slice(before).filter((d) => d.severity === 'error');
+          const webhookStart = report.diagnostics.length;
+          checkWebhook(obj, report);
+          const fresh = report.diagnostics.splice(webhookStart);
+          for (const d of fresh) {
+            const shadowed = schemaErrors.some(
+              (e) => (e.range.start.line === d.range.start.line && e.range.start.character === d.range.start.character) || pathsRelated(e.path, d.path),
+            );
+            if (!shadowed) report.diagnostics.push(d);
+          }
         }
       }
     } catch (e) {

@@ -3,6 +3,7 @@
  * language server, docs/rules.md and the tests.
  */
 import type { RuleDefinition } from './rule.js';
+import { WEBHOOK_RULES } from './webhook/webhook-rules.js';
 
 const K8S_NAMES = 'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/';
 const K8S_LABELS = 'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set';
@@ -269,6 +270,16 @@ export const RULES: readonly RuleDefinition[] = [
     example: '(a Gateway address of type IPAddress whose value is not an IP address)',
   },
   {
+    id: 'schema-cel',
+    family: 'schema',
+    severity: 'error',
+    title: "A value that fails one of the CRD's CEL validation rules",
+    description:
+      'The CRD carries validation rules (x-kubernetes-validations) that the API server evaluates after defaulting; the message is the rule\'s own. Certsmith evaluates them with a CEL interpreter and reports only a definite failure.',
+    docs: 'https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation-rules',
+    example: 'spec:\n  venafi:\n    zone: devops\n    # neither tpp, cloud nor ngts\n',
+  },
+  {
     id: 'schema-null-value',
     family: 'schema',
     severity: 'warning',
@@ -278,6 +289,8 @@ export const RULES: readonly RuleDefinition[] = [
     docs: FIELD_VALIDATION,
     example: 'spec:\n  dnsNames:\n',
   },
+  // --- cert-manager's admission webhook (internal/apis/certmanager/validation) ---
+  ...WEBHOOK_RULES,
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

@@ -15,7 +15,7 @@ export interface RuleDefinition {
   /** A minimal document that triggers the rule. */
   example: string;
   /** The family the rule belongs to, for docs/rules.md. */
-  family: 'yaml' | 'file' | 'api' | 'metadata' | 'schema';
+  family: 'yaml' | 'file' | 'api' | 'metadata' | 'schema' | 'webhook';
 }
 
 export interface Diagnostic {
@@ -28,4 +28,6 @@ export interface Diagnostic {
   href: string;
   /** The field path the diagnostic is about (`spec.privateKey.algorithm`), when there is one. */
   path?: string;
+  /** For rules that reproduce cert-manager's webhook: its field error type (Required, Invalid, ...) and detail text. */
+  fieldError?: { type: string; detail: string };
 }

@@ -8,6 +8,7 @@ const FAMILIES: Record<RuleDefinition['family'], string> = {
   api: 'API version and kind',
   metadata: 'Metadata',
   schema: 'Schema (CRD and Kubernetes OpenAPI)',
+  webhook: "cert-manager's admission webhook",
 };
 
 export function renderRulesMarkdown(): string {

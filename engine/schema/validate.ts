@@ -9,6 +9,7 @@ import { keyString, mergedPairs, type ParsedDocument } from '../manifests/parsed
 import { Reporter } from '../rules/report.js';
 import { closest } from '../util/suggest.js';
 import { checkFormat } from './formats.js';
+import { failingCelRules } from './cel-rules.js';
 import { formatPath, type PathSegment } from './field-path.js';
 import { typesOf as computeTypes, type JsonSchema, type JsonType } from './json-schema.js';
 
@@ -161,6 +162,13 @@ function validateNode(
   }
   if (w.aborted) return;
   if (schema.anyOf || schema.oneOf || schema.allOf || schema.not) validateAlternatives(w, node as Node, schema, path, anchor, viaAlias, depth);
+  if (schema['x-kubernetes-validations'] && !viaAlias) {
+    for (const f of failingCelRules(w.doc, node, schema)) {
+      const at = f.rule.fieldPath ? (nodeAtFieldPath(w.doc, node, f.rule.fieldPath) ?? anchor) : isScalar(node) ? node : anchor;
+      const p = formatPath(path) + (f.rule.fieldPath ?? '');
+      w.report.atNode('schema-cel', at, `${p || 'The object'}: ${f.message}`, p);
+    }
+  }
 }
 
 function validateObject(
@@ -398,6 +406,21 @@ function validateAlternatives(
   if (schema.not && passes(schema.not)) {
     w.report.atNode('schema-alternatives', node, `${formatPath(path)} has a value the schema forbids here (not).`, formatPath(path));
   }
+}
+
+/** The node a rule's fieldPath (".a.b", ".a['b']") names, relative to `node`. */
+function nodeAtFieldPath(doc: ParsedDocument, node: unknown, fieldPath: string): Node | undefined {
+  let cur = doc.resolve(node);
+  let lastKey: Node | undefined;
+  for (const m of fieldPath.matchAll(/\.([A-Za-z0-9_$-]+)|\[['"]([^'"]+)['"]\]/g)) {
+    const k = m[1] ?? m[2];
+    if (!isMap(cur)) return lastKey;
+    const pair = cur.items.find((p) => keyString(doc.resolve(p.key)) === k);
+    if (!pair) return lastKey;
+    lastKey = doc.resolve(pair.key) ?? lastKey;
+    cur = doc.resolve(pair.value);
+  }
+  return isScalar(cur) ? cur : lastKey;
 }
 
 const patternCache = new Map<string, RegExp | null>();

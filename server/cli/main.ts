@@ -5,6 +5,7 @@
 import { UsageError, type CommandIO } from './command-io.js';
 import { runLint } from './lint-command.js';
 import { runLsp } from './lsp-command.js';
+import { runDns } from './dns-command.js';
 
 const VERSION = '0.1.0';
 
@@ -15,6 +16,8 @@ Usage: certsmith <command> [options]
 Commands:
   lint [--format text|json] PATH...   check manifest files and directories
   lsp --stdio | --node-ipc            start the language server
+  inspect FILE | - | --host HOST:PORT show and check a certificate chain
+  dns check NAME [options]            check DNS-01 TXT record propagation
   version                             print the version
 
 Run "certsmith <command> --help" for a command's options.`;
@@ -32,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
         return runLint(rest, io);
       case 'lsp':
         return await runLsp(rest, io);
+      case 'inspect':
+        return await (await import('./inspect-command.js')).runInspect(rest, io);
+      case 'dns':
+        return await runDns(rest, io);
       case 'version':
       case '--version':
         io.stdout(`certsmith ${VERSION}\n`);

@@ -29,6 +29,7 @@ import {
 } from 'vscode-languageserver/node';
 import { generateCertificates, type GeneratedCertificates, type ValueSite } from './generate-certificates.js';
 import { LspClient, readPeakRssBytes, readProcessName, type ServerCommand } from './lsp-driver.js';
+import { writeDocsSection as writeBenchmarkSection } from './docs-section.js';
 
 // ---------------------------------------------------------------------------
 // Configuration
@@ -631,28 +632,7 @@ function docsSection(file: GeneratedCertificates, c: ServerResult, y: ServerResu
 
 /** Replaces (or appends) the benchmark section of docs/benchmarks.md, leaving other sections alone. */
 function writeDocsSection(section: string): string {
-  const docsPath = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
-  mkdirSync(path.dirname(docsPath), { recursive: true });
-  if (!existsSync(docsPath)) {
-    writeFileSync(docsPath, `# Benchmarks\n\n${section}`);
-    return docsPath;
-  }
-  const lines = readFileSync(docsPath, 'utf8').split('\n');
-  const start = lines.findIndex((l) => l.trimEnd() === SECTION_HEADING);
-  let next: string[];
-  if (start === -1) {
-    while (lines.length > 0 && lines.at(-1)?.trim() === '') lines.pop();
-    next = [...lines, '', ...section.split('\n')];
-  } else {
-    let end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
-    if (end === -1) end = lines.length;
-    const rest = lines.slice(end);
-    next = [...lines.slice(0, start), ...section.split('\n'), ...rest];
-  }
-  let text = next.join('\n');
-  if (!text.endsWith('\n')) text += '\n';
-  writeFileSync(docsPath, text);
-  return docsPath;
+  return writeBenchmarkSection(REPO_ROOT, SECTION_HEADING, section);
 }
 
 // ---------------------------------------------------------------------------

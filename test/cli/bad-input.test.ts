@@ -206,7 +206,7 @@ test('deep nesting: 2,000 levels of one-space indentation (over the 1,000 limit)
 
 test('brackets inside quoted strings are not nesting: a valid document with "[[[..." in a string and 200-level JSON in a string is not refused', { timeout: 60_000 }, (t) => {
   const dir = tempDir(t);
-  const text = `${CERT_HEAD}  annotations:\n    deep: "${'['.repeat(2000)}"\nspec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n  secretTemplate:\n    annotations:\n      json: '${'{"a":'.repeat(200)}1${'}'.repeat(200)}'\n`;
+  const text = `${CERT_HEAD}  annotations:\n    deep: "${'['.repeat(2000)}"\nspec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n  secretTemplate:\n    annotations:\n      json: '${'{"a":'.repeat(200)}1${'}'.repeat(200)}'\n  dnsNames: [example.com]\n`;
   writeFileSync(join(dir, 'ok.yaml'), text);
   const { r, json } = lintJson(['ok.yaml'], dir);
   assert.deepEqual(codes(json), [], `brackets inside quoted strings are not nesting:\n${show(json)}`);

@@ -90,6 +90,7 @@ metadata:
 spec:
   secretName: x
   issuerRef: {name: ca, kind: ClusterIssuer}
+  dnsNames: [example.com]
 `;
   const { diagnostics } = lint(t, text);
   assert.deepEqual(brief(diagnostics), ['15:9 error metadata-name-invalid']);
@@ -296,7 +297,7 @@ test('metadata.name missing: metadata-name-missing', (t) => {
 
 test('an invalid metadata.namespace is metadata-namespace-invalid', (t) => {
   for (const ns of ['Team-A', 'team.a', 'team_a']) {
-    const { diagnostics } = lint(t, `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n`);
+    const { diagnostics } = lint(t, `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n  dnsNames: [example.com]\n`);
     assert.deepEqual(brief(diagnostics), ['5:14 error metadata-namespace-invalid'], ns);
   }
 });
@@ -317,6 +318,7 @@ spec:
   secretName: web-tls
   issuerRef:
     name: ca
+  dnsNames: [example.com]
 `;
   const { status, diagnostics } = lint(t, text);
   assert.equal(status, 1);

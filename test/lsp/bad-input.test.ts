@@ -26,7 +26,7 @@ after(async () => {
 });
 
 const CERT_HEAD = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n';
-const CERT = `${CERT_HEAD}spec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n`;
+const CERT = `${CERT_HEAD}spec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n  dnsNames: [example.com]\n`;
 
 /** Bounded wait for a request (a hung server fails the test instead of hanging it). */
 async function requestWithin<R>(method: string, params: unknown, ms = 20_000): Promise<R> {
@@ -104,7 +104,7 @@ test('a manifest that turns binary while editing does not crash the server', asy
 
 test('invalid UTF-8 as an editor passes it on (replacement characters, lone surrogates) is checked normally', async () => {
   const u = uri('utf8.yaml');
-  client.open(u, `${CERT_HEAD}  annotations:\n    owner: "J\ufffdrgen \ud800"\n    bad\ufffd: x\nspec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n`);
+  client.open(u, `${CERT_HEAD}  annotations:\n    owner: "J\ufffdrgen \ud800"\n    bad\ufffd: x\nspec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n  dnsNames: [example.com]\n`);
   const p = await client.waitForVersion(u, 1);
   assert.deepEqual(codes(p.diagnostics), ['metadata-annotation-invalid']);
   assert.equal(p.diagnostics[0].range.start.line, 6);

@@ -56,6 +56,7 @@ spec:
   renewbefore: 360h
   issuerRef:
     name: letsencrypt-prod
+  dnsNames: [example.com]
 `;
 
 // --- incremental changes ---------------------------------------------------------
@@ -82,14 +83,14 @@ test('an incremental edit that fixes the error clears it; breaking it again brin
 test('lines inserted above an error move it down; a new error in the inserted text appears at its line', async () => {
   const docs = [CERT, CERT.replace('name: web', 'name: api').replace('renewbefore', 'renewBefore'), CERT.replace('name: web', 'name: db')];
   const { uri: u, params } = await openAndWait('multi.yaml', docs.join('---\n'));
-  // Errors in documents 1 and 3 (0-based lines 6 and 26).
-  assert.deepEqual(params.diagnostics.map((d) => d.range.start.line).sort((a, b) => a - b), [6, 26]);
+  // Errors in documents 1 and 3 (0-based lines 6 and 28).
+  assert.deepEqual(params.diagnostics.map((d) => d.range.start.line).sort((a, b) => a - b), [6, 28]);
 
-  // Insert two label lines into document 2, after "  name: api" (line 13).
-  const v = client.change(u, range(14, 0, 14, 0), '  labels:\n    "bad key": x\n');
+  // Insert two label lines into document 2, after "  name: api" (line 14).
+  const v = client.change(u, range(15, 0, 15, 0), '  labels:\n    "bad key": x\n');
   const moved = await client.waitForVersion(u, v);
   const got = moved.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`).sort();
-  assert.deepEqual(got, ['15:4 metadata-label-invalid', '28:2 schema-unknown-field', '6:2 schema-unknown-field']);
+  assert.deepEqual(got, ['16:4 metadata-label-invalid', '30:2 schema-unknown-field', '6:2 schema-unknown-field']);
 });
 
 test('several content changes in one didChange are applied in order', async () => {
@@ -214,7 +215,7 @@ test('completion in a document that is not a manifest returns nothing', async ()
 // --- hover ----------------------------------------------------------------------------------
 
 test('hover on a key shows its description and type as markdown, for the key range', async () => {
-  const u = openDoc('hover.yaml', CERT.replace('renewbefore', 'renewBefore') + '  dnsNames:\n    - web.example.com\n  privateKey:\n    algorithm: RSA\n');
+  const u = openDoc('hover.yaml', CERT.replace('renewbefore', 'renewBefore').replace('  dnsNames: [example.com]\n', '') + '  dnsNames:\n    - web.example.com\n  privateKey:\n    algorithm: RSA\n');
   const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: u }, position: pos(5, 5) });
   assert.ok(h, 'hover on secretName');
   const contents = h.contents as MarkupContent;

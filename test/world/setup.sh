@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 
 # Debian packages the test suite uses (none yet beyond Node.js itself; the
 # issuance, DNS and editor tests add Pebble, bind9, unbound, chromium, ...).
-DEBIAN_PACKAGES=()
+DEBIAN_PACKAGES=(bind9 bind9-utils bind9-dnsutils unbound)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

@@ -1,0 +1,56 @@
+/**
+ * Runs cert-manager's webhook validation on an object and reports the errors
+ * at the YAML node each field path names.
+ */
+import type { KubeObject } from '../../manifests/kube-object.js';
+import type { Reporter } from '../report.js';
+import { validateCertificateSpec } from './certificate.js';
+import { validateApprovalConditions, validateCertificateRequestSpec } from './certificate-request.js';
+import { FieldErrors, locate, type FieldError } from './field-error.js';
+import { validateIssuerSpec } from './issuer.js';
+import { isObject } from './values.js';
+
+/** The field errors cert-manager's webhook would return for this object (none for other kinds). */
+export function webhookErrors(obj: KubeObject): FieldError[] {
+  if (obj.group !== 'cert-manager.io' || obj.version !== 'v1') return [];
+  const plain = obj.toPlain();
+  if (!plain) return [];
+  const spec = isObject(plain.spec) ? plain.spec : {};
+  const errs = new FieldErrors();
+  switch (obj.kind) {
+    case 'Certificate':
+      validateCertificateSpec(spec, errs);
+      break;
+    case 'Issuer':
+    case 'ClusterIssuer':
+      validateIssuerSpec(spec, errs);
+      break;
+    case 'CertificateRequest':
+      validateCertificateRequestSpec(spec, errs);
+      validateApprovalConditions(isObject(plain.status) ? plain.status : undefined, errs);
+      break;
+    default:
+      return [];
+  }
+  return errs.list;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  Required: 'Required value',
+  Invalid: 'Invalid value',
+  Forbidden: 'Forbidden',
+  NotSupported: 'Unsupported value',
+  TooLong: 'Too long',
+  Duplicate: 'Duplicate value',
+  TooMany: 'Too many',
+};
+
+export function checkWebhook(obj: KubeObject, report: Reporter): void {
+  for (const e of webhookErrors(obj)) {
+    const node = locate(obj, e.at);
+    const message = e.warning ? e.detail : `${e.path}: ${TYPE_WORDS[e.type]}${e.detail ? `: ${e.detail}` : ''}`;
+    report.atNode(e.rule, node, message, e.path);
+    const d = report.diagnostics[report.diagnostics.length - 1];
+    d.fieldError = { type: e.type, detail: e.detail };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * A cert-manager webhook error: cert-manager's field path (as its
+ * field.ErrorList reports it), the error type, its detail text, and where in
+ * the YAML it belongs.
+ */
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { keyString } from '../../manifests/parsed-document.js';
+import type { KubeObject } from '../../manifests/kube-object.js';
+import type { PathSegment } from '../../schema/field-path.js';
+import { formatPath } from '../../schema/field-path.js';
+
+export type FieldErrorType = 'Required' | 'Invalid' | 'Forbidden' | 'NotSupported' | 'TooLong' | 'Duplicate' | 'TooMany';
+
+export interface FieldError {
+  rule: string;
+  /** cert-manager's field path, e.g. spec.acme.solvers[0].http01.gateway.serviceType. */
+  path: string;
+  type: FieldErrorType;
+  detail: string;
+  /** Where it is in the manifest (JSON field names). */
+  at: PathSegment[];
+  /** Webhook warnings are not rejections. */
+  warning?: boolean;
+}
+
+/** Collects field errors for one object; `at` defaults to the path segments. */
+export class FieldErrors {
+  readonly list: FieldError[] = [];
+
+  add(rule: string, type: FieldErrorType, at: PathSegment[], detail: string, path?: string): void {
+    this.list.push({ rule, type, at, detail, path: path ?? cmPath(at) });
+  }
+
+  warn(rule: string, at: PathSegment[], detail: string): void {
+    this.list.push({ rule, type: 'Invalid', at, detail, path: cmPath(at), warning: true });
+  }
+}
+
+/** cert-manager's path format: children joined with ".", indexes and map keys in brackets. */
+export function cmPath(at: readonly PathSegment[]): string {
+  return formatPath(at);
+}
+
+/**
+ * The node to report a field error on: the value when it is a scalar, else the
+ * key that holds it; for a field that is absent, the key of its closest parent.
+ */
+export function locate(obj: KubeObject, at: readonly PathSegment[]): Node {
+  const doc = obj.document;
+  let cur: Node = obj.node;
+  let lastKey: Node | undefined;
+  for (const seg of at) {
+    const resolved = doc.resolve(cur);
+    let next: Node | undefined;
+    if (typeof seg === 'number') {
+      if (isSeq(resolved)) next = (resolved.items[seg] as Node | undefined) ?? undefined;
+      if (next) lastKey = undefined;
+    } else if (isMap(resolved)) {
+      const pair = resolved.items.find((p) => keyString(doc.resolve(p.key)) === seg);
+      if (pair) {
+        lastKey = (doc.resolve(pair.key) as Node | undefined) ?? lastKey;
+        next = (pair.value as Node | null) ?? undefined;
+        if (!next) return lastKey ?? cur;
+      }
+    }
+    if (!next) return lastKey ?? cur;
+    cur = next;
+  }
+  const target = doc.resolve(cur) ?? cur;
+  if (isScalar(target)) return target;
+  return lastKey ?? target;
+}

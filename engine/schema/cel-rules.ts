@@ -1,0 +1,107 @@
+/**
+ * The CRDs' CEL rules (x-kubernetes-validations), evaluated as the API server
+ * does after defaulting: `self` is the field's value with schema defaults
+ * filled in, integers are CEL ints. Rules that compare with `oldSelf` apply
+ * only to updates and are skipped. A rule that cannot be evaluated is not
+ * reported: only a definite `false` is a rejection.
+ */
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { celEnv, parse, plan, isCelError, type CelInput } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import { keyString, type ParsedDocument } from '../manifests/parsed-document.js';
+import { typesOf, type JsonSchema } from './json-schema.js';
+
+type Rule = NonNullable<JsonSchema['x-kubernetes-validations']>[number];
+type Program = (ctx: { self: CelInput }) => unknown;
+
+const env = celEnv({ funcs: strings });
+const programs = new Map<string, Program | null>();
+
+function program(expr: string): Program | null {
+  let p = programs.get(expr);
+  if (p === undefined) {
+    try {
+      p = plan(env, parse(expr)) as unknown as Program;
+    } catch {
+      p = null; // not a rule this evaluator understands: never reported
+    }
+    programs.set(expr, p);
+  }
+  return p;
+}
+
+/** Converts a YAML node to a CEL value, applying schema defaults like the API server. */
+export function celValueOf(doc: ParsedDocument, raw: unknown, schema: JsonSchema | undefined, depth = 0): CelInput {
+  const node = doc.resolve(raw) as Node | undefined;
+  if (depth > 64) return null;
+  if (isMap(node)) {
+    const m = new Map<string, CelInput>();
+    for (const p of node.items) {
+      const k = keyString(doc.resolve(p.key));
+      const sub = schema?.properties?.[k] ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      const v = doc.resolve(p.value);
+      if (v == null || (isScalar(v) && v.value == null)) continue; // nulls are pruned
+      m.set(k, celValueOf(doc, v, sub, depth + 1));
+    }
+    for (const [k, sub] of Object.entries(schema?.properties ?? {})) {
+      if (!m.has(k) && sub.default !== undefined) m.set(k, plainToCel(sub.default, sub));
+    }
+    return m;
+  }
+  if (isSeq(node)) return node.items.map((it) => celValueOf(doc, it, schema?.items, depth + 1));
+  if (isScalar(node)) return plainToCel(node.value instanceof Date ? (node.source ?? '') : node.value, schema);
+  return null;
+}
+
+function plainToCel(v: unknown, schema: JsonSchema | undefined): CelInput {
+  if (typeof v === 'number') {
+    const types = schema ? typesOf(schema) : [];
+    return Number.isInteger(v) && !types.includes('number') ? BigInt(v) : v;
+  }
+  if (typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean' || v === null) return v as CelInput;
+  if (Array.isArray(v)) return v.map((x) => plainToCel(x, schema?.items));
+  if (typeof v === 'object') {
+    const m = new Map<string, CelInput>();
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) m.set(k, plainToCel(x, schema?.properties?.[k]));
+    return m;
+  }
+  return null;
+}
+
+export interface CelFailure {
+  rule: Rule;
+  message: string;
+}
+
+/** The rules of a schema node that the value fails. */
+export function failingCelRules(doc: ParsedDocument, node: unknown, schema: JsonSchema): CelFailure[] {
+  const rules = schema['x-kubernetes-validations'];
+  if (!rules) return [];
+  let self: CelInput | undefined;
+  const out: CelFailure[] = [];
+  for (const rule of rules) {
+    if (/\boldSelf\b/.test(rule.rule)) continue;
+    const p = program(rule.rule);
+    if (!p) continue;
+    self ??= celValueOf(doc, node, schema);
+    let result: unknown;
+    try {
+      result = p({ self });
+    } catch {
+      continue;
+    }
+    if (result !== false || isCelError(result)) continue;
+    let message = rule.message;
+    if (!message && rule.messageExpression) {
+      const mp = program(rule.messageExpression);
+      try {
+        const m = mp?.({ self });
+        if (typeof m === 'string') message = m;
+      } catch {
+        // fall back below
+      }
+    }
+    out.push({ rule, message: message ?? `failed rule: ${rule.rule}` });
+  }
+  return out;
+}
