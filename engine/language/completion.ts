@@ -9,10 +9,14 @@ import { typeLabel, typesOf, type JsonSchema } from '../schema/json-schema.js';
 import type { PathSegment } from '../schema/field-path.js';
 import type { ManifestFile } from '../workspace/manifest-file.js';
 import { lineShape, parentPath, siblingKeys } from './indent-context.js';
+import { SNIPPETS } from './snippets.js';
+import type { Workspace } from '../workspace/workspace.js';
 
 export interface CompletionEntry {
   label: string;
-  kind: 'property' | 'value' | 'enum' | 'kind';
+  kind: 'property' | 'value' | 'enum' | 'kind' | 'snippet' | 'reference';
+  /** insertText uses LSP snippet syntax (${1:placeholder}). */
+  snippet?: boolean;
   detail?: string;
   /** Markdown. */
   documentation?: string;
@@ -24,7 +28,43 @@ export interface CompletionEntry {
 
 const MAX_DOC = 4000;
 
-export function complete(file: ManifestFile, pos: Position, store: SchemaStore): CompletionEntry[] {
+/** Names of the issuers in the workspace that a reference from `namespace` can use. */
+function issuerNames(ws: Workspace | undefined, kind: 'Issuer' | 'ClusterIssuer' | undefined, namespace: string | undefined, range: Range): CompletionEntry[] {
+  if (!ws) return [];
+  const out = new Map<string, CompletionEntry>();
+  for (const e of ws.entries()) {
+    const o = e.object;
+    if (o.group !== 'cert-manager.io' || !o.name || (o.kind !== 'Issuer' && o.kind !== 'ClusterIssuer')) continue;
+    if (kind && o.kind !== kind) continue;
+    if (o.kind === 'Issuer' && namespace && o.namespace && o.namespace !== namespace) continue;
+    const key = `${o.kind}/${o.name}`;
+    if (!out.has(key)) {
+      const type = o.facts?.type === 'Issuer' ? o.facts.issuerType : undefined;
+      out.set(key, {
+        label: o.name,
+        kind: 'reference',
+        detail: `${o.kind}${o.kind === 'Issuer' && o.namespace ? ` (namespace ${o.namespace})` : ''}${type ? `, ${type}` : ''}`,
+        insertText: o.name,
+        range,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
+function documentNamespace(lines: readonly string[]): string | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    if (/^metadata\s*:/.test(lines[i])) {
+      for (let j = i + 1; j < lines.length && /^\s+/.test(lines[j]); j++) {
+        const m = /^\s{2}namespace\s*:\s*["']?([^"'\s#]+)/.exec(lines[j]);
+        if (m) return m[1];
+      }
+    }
+  }
+  return undefined;
+}
+
+export function complete(file: ManifestFile, pos: Position, store: SchemaStore, ws?: Workspace): CompletionEntry[] {
   const fileDoc = file.documentAtLine(pos.line);
   if (!fileDoc) return [];
   const seg = fileDoc.segment;
@@ -49,6 +89,21 @@ export function complete(file: ManifestFile, pos: Position, store: SchemaStore):
     const basePath = parentPath(allLines, relLine, shape.col, shape.dashes);
     if (basePath.length === 0 && key === 'apiVersion') return apiVersionValues(store, range, kind);
     if (basePath.length === 0 && key === 'kind') return kindValues(store, range, apiVersion);
+    const ns = documentNamespace(allLines);
+    if (basePath.join('.') === 'spec.issuerRef' && (kind === 'Certificate' || kind === 'CertificateRequest')) {
+      if (key === 'kind') {
+        return ['Issuer', 'ClusterIssuer'].map((k) => ({ label: k, kind: 'enum' as const, detail: 'cert-manager.io issuer kind', insertText: k, range }));
+      }
+      if (key === 'name') {
+        const kindLine = allLines.find((l) => /^\s+kind\s*:\s*(Cluster)?Issuer\b/.test(l));
+        const refKind = kindLine ? (/ClusterIssuer/.test(kindLine) ? 'ClusterIssuer' : 'Issuer') : undefined;
+        return issuerNames(ws, refKind, ns, range);
+      }
+    }
+    if (basePath.join('.') === 'metadata.annotations' && (kind === 'Ingress' || kind === 'Gateway')) {
+      if (key === 'cert-manager.io/cluster-issuer') return issuerNames(ws, 'ClusterIssuer', ns, range);
+      if (key === 'cert-manager.io/issuer') return issuerNames(ws, 'Issuer', ns, range);
+    }
     if (!schema) return [];
     const sub = subschemaAt(schema, [...basePath, key]);
     return sub ? valueEntries(sub, range) : [];
@@ -78,7 +133,13 @@ export function complete(file: ManifestFile, pos: Position, store: SchemaStore):
   const col = shape.col;
   const range = wordRange(pos, partial.length);
   const path = parentPath(allLines, relLine, col, shape.dashes);
-  if (path.length === 0 && col === 0 && !schema) return rootIdentityKeys(range, apiVersion, kind);
+  if (path.length === 0 && col === 0 && !schema) {
+    // An empty document: whole manifests, or the first keys.
+    const snippets: CompletionEntry[] = !apiVersion && !kind
+      ? SNIPPETS.map((sn, i) => ({ label: sn.label, kind: 'snippet' as const, snippet: true, detail: 'cert-manager snippet', documentation: sn.description, insertText: sn.body, range, sortText: `9${String(i).padStart(2, '0')}` }))
+      : [];
+    return [...rootIdentityKeys(range, apiVersion, kind), ...snippets];
+  }
   if (!schema) return [];
   const parent = subschemaAt(schema, path);
   if (!parent) return [];

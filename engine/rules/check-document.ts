@@ -17,6 +17,8 @@ import type { SchemaStore } from '../schema/schema-store.js';
 import { checkApiVersionAndKind } from './checks/api-version.js';
 import { checkMetadata } from './checks/metadata.js';
 import { checkWebhook } from './webhook/check-webhook.js';
+import { checkShim } from './shim/check-shim.js';
+import { extractFacts, type ObjectFacts } from '../workspace/object-facts.js';
 import { Reporter } from './report.js';
 import type { Diagnostic } from './rule.js';
 
@@ -33,6 +35,8 @@ export interface ObjectSummary {
   /** Offsets of metadata.name's value (or of kind's, when there is no name). */
   labelStart: number;
   labelEnd: number;
+  /** What cross-resource checks and navigation need (cert-manager kinds, Ingress, Gateway). */
+  facts?: ObjectFacts;
 }
 
 export interface Parsed {
@@ -100,6 +104,7 @@ function summarize(obj: KubeObject): ObjectSummary {
     end: r[1],
     labelStart: lr[0],
     labelEnd: lr[1],
+    facts: extractFacts(obj),
   };
 }
 
@@ -132,6 +137,9 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
           // rejects never reaches the webhook: drop webhook errors about the same spot, or
           // about a field above or below one the schema rejects (they follow from it).
           const schemaErrors = report.diagnostics.slice(before).filter((d) => d.severity === 'error');
+          // A misplaced block leaves the object without the fields it was meant to have:
+          // report that one thing, not everything that follows from it.
+          if (schemaErrors.some((d) => d.code === 'misplaced-block')) continue;
           const webhookStart = report.diagnostics.length;
           checkWebhook(obj, report);
           const fresh = report.diagnostics.splice(webhookStart);
@@ -142,6 +150,7 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
             if (!shadowed) report.diagnostics.push(d);
           }
         }
+        checkShim(obj, report);
       }
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;

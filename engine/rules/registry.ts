@@ -4,6 +4,8 @@
  */
 import type { RuleDefinition } from './rule.js';
 import { WEBHOOK_RULES } from './webhook/webhook-rules.js';
+import { SHIM_RULES } from './shim/shim-rules.js';
+import { CROSS_RULES } from './cross/cross-rules.js';
 
 const K8S_NAMES = 'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/';
 const K8S_LABELS = 'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set';
@@ -270,6 +272,16 @@ export const RULES: readonly RuleDefinition[] = [
     example: '(a Gateway address of type IPAddress whose value is not an IP address)',
   },
   {
+    id: 'misplaced-block',
+    family: 'schema',
+    severity: 'error',
+    title: 'A block indented one level too deep (e.g. spec under metadata)',
+    description:
+      'A field that belongs to an enclosing object is indented under one of its siblings, as some published tutorials show `spec` under `metadata`. Kubernetes reads it as an unknown field of the inner object and drops it, so the object has no spec. The quick fix moves the block out.',
+    docs: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/#describing-a-kubernetes-object',
+    example: 'metadata:\n  name: web\n  spec:\n    secretName: web-tls\n',
+  },
+  {
     id: 'schema-cel',
     family: 'schema',
     severity: 'error',
@@ -289,8 +301,11 @@ export const RULES: readonly RuleDefinition[] = [
     docs: FIELD_VALIDATION,
     example: 'spec:\n  dnsNames:\n',
   },
+  // --- Across documents ----------------------------------------------------------
+  ...CROSS_RULES,
   // --- cert-manager's admission webhook (internal/apis/certmanager/validation) ---
   ...WEBHOOK_RULES,
+  ...SHIM_RULES,
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

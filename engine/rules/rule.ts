@@ -15,7 +15,7 @@ export interface RuleDefinition {
   /** A minimal document that triggers the rule. */
   example: string;
   /** The family the rule belongs to, for docs/rules.md. */
-  family: 'yaml' | 'file' | 'api' | 'metadata' | 'schema' | 'webhook';
+  family: 'yaml' | 'file' | 'api' | 'metadata' | 'schema' | 'webhook' | 'cross' | 'shim';
 }
 
 export interface Diagnostic {
@@ -30,4 +30,18 @@ export interface Diagnostic {
   path?: string;
   /** For rules that reproduce cert-manager's webhook: its field error type (Required, Invalid, ...) and detail text. */
   fieldError?: { type: string; detail: string };
+  /** Quick fixes: text edits in the same coordinates as `range`. */
+  fixes?: Fix[];
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix an editor may apply on its own ("fix all"). */
+  preferred?: boolean;
 }

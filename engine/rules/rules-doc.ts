@@ -9,6 +9,8 @@ const FAMILIES: Record<RuleDefinition['family'], string> = {
   metadata: 'Metadata',
   schema: 'Schema (CRD and Kubernetes OpenAPI)',
   webhook: "cert-manager's admission webhook",
+  shim: 'Ingress and Gateway annotations (certificate-shim)',
+  cross: 'Across documents (what cert-manager will do with the whole set)',
 };
 
 export function renderRulesMarkdown(): string {

@@ -7,6 +7,7 @@
 import { isMap, isScalar, isSeq, isAlias, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { keyString, mergedPairs, type ParsedDocument } from '../manifests/parsed-document.js';
 import { Reporter } from '../rules/report.js';
+import type { Diagnostic } from '../rules/rule.js';
 import { closest } from '../util/suggest.js';
 import { checkFormat } from './formats.js';
 import { failingCelRules } from './cel-rules.js';
@@ -30,6 +31,8 @@ export const ALIAS_EXPANSION_LIMIT = 10_000;
 interface Walk {
   doc: ParsedDocument;
   report: Reporter;
+  /** The objects being validated, outermost first (for misplaced blocks). */
+  stack?: { schema: JsonSchema; map: YAMLMap }[];
   /** Nodes visited while inside an alias expansion. */
   aliasVisits: number;
   aborted: boolean;
@@ -184,6 +187,8 @@ function validateObject(
   const additional = schema.additionalProperties;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
   const pairs = w.doc.hasMergeKeys ? mergedPairs(w.doc, map) : (map.items as Pair[]);
+  const stack = (w.stack ??= []);
+  stack.push({ schema, map });
   for (const pair of pairs) {
     if (w.aborted) return;
     const key = keyString(w.doc.resolve(pair.key));
@@ -206,14 +211,19 @@ function validateObject(
       const names = Object.keys(props);
       const guess = closest(key, names);
       const childPath = formatPath(path);
-      const where = path.length > 1 ? formatPath(path.slice(0, -1)) : 'the top level';
-      let msg = `Unknown field "${childPath}": ${where} has no field "${key}".`;
-      if (guess) msg += ` Did you mean "${guess}"?`;
-      else if (names.length && names.length <= 12) msg += ` Known fields: ${names.join(', ')}.`;
-      w.report.atNode('schema-unknown-field', keyNode, msg, childPath);
+      if (!misplacedBlock(w, pair, keyNode, key, path)) {
+        const where = path.length > 1 ? formatPath(path.slice(0, -1)) : 'the top level';
+        let msg = `Unknown field "${childPath}": ${where} has no field "${key}".`;
+        if (guess) msg += ` Did you mean "${guess}"?`;
+        else if (names.length && names.length <= 12) msg += ` Known fields: ${names.join(', ')}.`;
+        const d = w.report.atNode('schema-unknown-field', keyNode, msg, childPath);
+        const kr = keyNode.range;
+        if (guess && kr && isScalar(keyNode) && keyNode.type === 'PLAIN') w.report.fix(d, `Change to "${guess}"`, [{ start: kr[0], end: kr[1], newText: guess }], true);
+      }
     }
     path.pop();
   }
+  stack.pop();
   for (const req of schema.required ?? []) {
     const found = pairs.find((it) => keyString(w.doc.resolve(it.key)) === req);
     if (found) {
@@ -223,7 +233,8 @@ function validateObject(
     }
     const fieldPath = formatPath([...path, req]);
     const owner = path.length ? formatPath(path) : 'the object';
-    w.report.atNode('schema-required', anchor, `Missing required field "${req}" in ${owner} (${fieldPath}).`, fieldPath);
+    const d = w.report.atNode('schema-required', anchor, `Missing required field "${req}" in ${owner} (${fieldPath}).`, fieldPath);
+    addRequiredFieldFix(w, d, map, req, props[req]);
   }
   const n = pairs.length;
   if (schema.minProperties !== undefined && n < schema.minProperties) {
@@ -316,7 +327,9 @@ function validateScalar(w: Walk, node: Scalar, schema: JsonSchema, path: PathSeg
       const guess = typeof value === 'string' ? closest(value, schema.enum.filter((e): e is string => typeof e === 'string')) : undefined;
       let msg = `Unsupported value ${JSON.stringify(value)} for ${formatPath(path)}: use ${options.length === 1 ? options[0] : `one of ${options.join(', ')}`}.`;
       if (guess) msg += ` Did you mean ${JSON.stringify(guess)}?`;
-      w.report.atNode('schema-enum', node, msg, formatPath(path));
+      const d = w.report.atNode('schema-enum', node, msg, formatPath(path));
+      const r = node.range;
+      if (guess && r && node.type === 'PLAIN') w.report.fix(d, `Change to "${guess}"`, [{ start: r[0], end: r[1], newText: guess }], true);
       return;
     }
   }
@@ -406,6 +419,74 @@ function validateAlternatives(
   if (schema.not && passes(schema.not)) {
     w.report.atNode('schema-alternatives', node, `${formatPath(path)} has a value the schema forbids here (not).`, formatPath(path));
   }
+}
+
+/**
+ * A key that belongs to an enclosing object, indented one level too deep
+ * (`spec` under `metadata`, as in some published tutorials): one error on that
+ * key, with a fix that moves the whole block out. Returns true when reported.
+ */
+function misplacedBlock(w: Walk, pair: Pair, keyNode: Node, key: string, path: PathSegment[]): boolean {
+  const stack = w.stack ?? [];
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const outer = stack[i];
+    if (!outer.schema.properties?.[key]) continue;
+    if (outer.map.items.some((p) => keyString(w.doc.resolve(p.key)) === key)) return false;
+    const kr = keyNode.range;
+    const firstKey = outer.map.items[0]?.key as Node | undefined;
+    if (!kr || !firstKey?.range || outer.map.flow) return false;
+    const lines = w.doc.lines;
+    const keyCol = lines.positionAt(kr[0]).character;
+    const outerCol = lines.positionAt(firstKey.range[0]).character;
+    const by = keyCol - outerCol;
+    const ownerPath = formatPath(path.slice(0, -1));
+    const where = i === 0 ? 'at the top level' : `under ${formatPath(path.slice(0, i))}`;
+    const d = w.report.atNode(
+      'misplaced-block',
+      keyNode,
+      `"${key}" is indented under ${ownerPath}, but it belongs ${where}: the block is ${by} column${by === 1 ? '' : 's'} too deep, so Kubernetes reads it as part of ${ownerPath} and drops it.`,
+      formatPath(path),
+    );
+    // Move the key and its whole value block out by `by` columns.
+    const endOffset = (pair.value as Node | null)?.range?.[1] ?? kr[1];
+    const first = lines.positionAt(kr[0]).line;
+    const last = lines.positionAt(Math.max(kr[0], endOffset - 1)).line;
+    const edits: { start: number; end: number; newText: string }[] = [];
+    if (by > 0 && outer.map.items.every((p) => (p.key as Node | null)?.range)) {
+      for (let l = first; l <= last; l++) {
+        const text = lines.lineText(l);
+        const spaces = /^ */.exec(text)![0].length;
+        if (text.trim() === '' || spaces < by) continue;
+        const start = lines.offsetAt({ line: l, character: 0 });
+        edits.push({ start, end: start + by, newText: '' });
+      }
+      if (edits.length) w.report.fix(d, `Move "${key}" ${where}`, edits, true);
+    }
+    return true;
+  }
+  return false;
+}
+
+/** A fix that adds a missing required field at the end of its object (block style only). */
+function addRequiredFieldFix(w: Walk, d: Diagnostic, map: YAMLMap, field: string, sub: JsonSchema | undefined): void {
+  if (map.flow || map.items.length === 0) return;
+  const first = map.items[0].key as Node | null;
+  const last = map.items[map.items.length - 1];
+  const at = (last.value as Node | null)?.range?.[2] ?? (last.key as Node | null)?.range?.[2];
+  if (!first?.range || at === undefined) return;
+  const indent = ' '.repeat(w.doc.lines.positionAt(first.range[0]).character);
+  const lead = at > 0 && w.doc.text[at - 1] !== '\n' ? '\n' : '';
+  let body = `${field}: `;
+  if (sub && typesOf(sub).includes('object')) {
+    if (sub.required?.includes('name')) {
+      // An account key Secret named after the object, as cert-manager's docs do.
+      const meta = w.stack?.[0]?.map.items.find((p) => keyString(p.key) === 'metadata')?.value;
+      const name = isMap(meta) ? meta.items.find((p) => keyString(p.key) === 'name')?.value : undefined;
+      const base = isScalar(name) && typeof name.value === 'string' ? name.value : 'issuer';
+      body = `${field}:\n${indent}  name: ${field === 'privateKeySecretRef' ? `${base}-account-key` : ''}`;
+    } else body = `${field}: {}`;
+  }
+  w.report.fix(d, `Add ${field}`, [{ start: at, end: at, newText: `${lead}${indent}${body}\n` }]);
 }
 
 /** The node a rule's fieldPath (".a.b", ".a['b']") names, relative to `node`. */

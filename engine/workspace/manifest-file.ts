@@ -77,7 +77,13 @@ export class ManifestFile {
     }
     const out: Diagnostic[] = [];
     for (const d of this.documents) {
-      for (const diag of d.checked.diagnostics) out.push({ ...diag, range: shiftRange(diag.range, d.segment.line) });
+      for (const diag of d.checked.diagnostics) {
+        const shifted: Diagnostic = { ...diag, range: shiftRange(diag.range, d.segment.line) };
+        if (diag.fixes) {
+          shifted.fixes = diag.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: shiftRange(e.range, d.segment.line) })) }));
+        }
+        out.push(shifted);
+      }
     }
     return out;
   }

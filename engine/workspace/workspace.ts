@@ -1,16 +1,29 @@
 /**
  * The files that are checked together: all paths given to `certsmith lint`,
- * or the documents open in the language server. Cross-document checks read
- * the objects of every file here.
+ * or the documents open in the language server. Local diagnostics come from
+ * each file; cross-resource diagnostics from the workspace as a whole,
+ * computed once per change.
  */
 import type { Diagnostic } from '../rules/rule.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { ObjectSummary } from '../rules/check-document.js';
+import { checkWorkspace, type CrossOptions, type WorkspaceObject } from '../rules/cross/check-workspace.js';
+import { ruleById } from '../rules/registry.js';
 import { DEFAULT_MAX_FILE_BYTES } from './file-limits.js';
-import { ManifestFile, type UpdateStats } from './manifest-file.js';
+import { ManifestFile, type FileDocument, type UpdateStats } from './manifest-file.js';
+
+export interface WorkspaceEntry {
+  uri: string;
+  file: ManifestFile;
+  doc: FileDocument;
+  object: ObjectSummary;
+}
 
 export class Workspace {
   private readonly files = new Map<string, ManifestFile>();
+  private version = 0;
+  private cross: { version: number; byUri: Map<string, Diagnostic[]> } | undefined;
+  crossOptions: CrossOptions = { clusterResourceNamespace: 'cert-manager' };
 
   constructor(
     readonly store: SchemaStore,
@@ -24,7 +37,9 @@ export class Workspace {
       f = new ManifestFile(uri, this.store, this.maxFileBytes);
       this.files.set(uri, f);
     }
-    return f.update(text);
+    const stats = f.update(text);
+    if (stats.reparsed > 0 || stats.documents === 0) this.version++;
+    return stats;
   }
 
   /** Record a file that could not be read as text (binary, too large). */
@@ -32,10 +47,11 @@ export class Workspace {
     const f = new ManifestFile(uri, this.store, this.maxFileBytes);
     f.problem = problem;
     this.files.set(uri, f);
+    this.version++;
   }
 
   delete(uri: string): void {
-    this.files.delete(uri);
+    if (this.files.delete(uri)) this.version++;
   }
 
   get(uri: string): ManifestFile | undefined {
@@ -46,16 +62,53 @@ export class Workspace {
     return [...this.files.keys()];
   }
 
-  /** Every Kubernetes object in the workspace, with the file it is in. */
-  *objects(): Iterable<{ uri: string; object: ObjectSummary }> {
-    for (const [uri, f] of this.files) {
-      for (const d of f.documents) for (const object of d.checked.objects) yield { uri, object };
+  /** Every Kubernetes object in the workspace, with the file and document it is in. */
+  *entries(): Iterable<WorkspaceEntry> {
+    for (const [uri, file] of this.files) {
+      for (const doc of file.documents) for (const object of doc.checked.objects) yield { uri, file, doc, object };
     }
   }
 
-  /** The diagnostics of one file. */
+  /** The diagnostics of one file: its own, then those about it from across the workspace. */
   diagnostics(uri: string): Diagnostic[] {
     const f = this.files.get(uri);
-    return f ? f.diagnostics() : [];
+    if (!f) return [];
+    return [...f.diagnostics(), ...(this.crossDiagnostics().get(uri) ?? [])];
+  }
+
+  /** Cross-resource diagnostics of every file (recomputed only after a change). */
+  crossDiagnostics(): Map<string, Diagnostic[]> {
+    if (this.cross?.version === this.version) return this.cross.byUri;
+    const byUri = new Map<string, Diagnostic[]>();
+    const entries = new Map<unknown, WorkspaceEntry>();
+    const objects: WorkspaceObject[] = [];
+    for (const e of this.entries()) {
+      if (!e.file.isRelevant) continue;
+      entries.set(e.doc, e);
+      objects.push({ uri: e.uri, summary: e.object, text: e.doc.checked.text, docKey: e.doc });
+    }
+    for (const finding of checkWorkspace(objects, this.crossOptions)) {
+      const e = entries.get(finding.object.docKey)!;
+      const lines = e.doc.checked.lines;
+      const toRange = (s: number, t: number) => e.file.toFileRange(e.doc, lines.rangeOf(s, t));
+      const rule = ruleById(finding.rule);
+      const d: Diagnostic = {
+        range: toRange(finding.start, finding.end),
+        severity: finding.severity ?? rule.severity,
+        code: rule.id,
+        message: finding.message,
+        href: rule.docs,
+      };
+      if (finding.fixes) {
+        d.fixes = finding.fixes.map((fx) => ({
+          title: fx.title,
+          preferred: fx.preferred,
+          edits: fx.edits.map((ed) => ({ range: toRange(ed.start, ed.end), newText: ed.newText })),
+        }));
+      }
+      byUri.set(finding.object.uri, [...(byUri.get(finding.object.uri) ?? []), d]);
+    }
+    this.cross = { version: this.version, byUri };
+    return byUri;
   }
 }

@@ -13,10 +13,14 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   CompletionItemKind,
+  CodeActionKind,
+  InsertTextFormat,
   InsertTextMode,
   MarkupKind,
   SymbolKind,
+  type CodeAction,
   type CompletionItem,
+  type Location,
   type Connection,
   type Diagnostic as LspDiagnostic,
   type DocumentSymbol,
@@ -29,6 +33,7 @@ import { DEFAULT_MAX_FILE_BYTES } from '../../engine/workspace/file-limits.js';
 import { complete, type CompletionEntry } from '../../engine/language/completion.js';
 import { hover } from '../../engine/language/hover.js';
 import { documentSymbols } from '../../engine/language/symbols.js';
+import { definition, references } from '../../engine/language/navigation.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
 import { warmUp } from '../../engine/workspace/warm-up.js';
 
@@ -44,6 +49,8 @@ const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
   value: CompletionItemKind.Value,
   enum: CompletionItemKind.EnumMember,
   kind: CompletionItemKind.Class,
+  snippet: CompletionItemKind.Snippet,
+  reference: CompletionItemKind.Reference,
 };
 
 export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
@@ -100,21 +107,40 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     const version = documents.get(uri)?.version;
     published.add(uri);
     const t0 = performance.now();
-    const diagnostics = file.diagnostics().map(toLspDiagnostic);
+    const diagnostics = workspace.diagnostics(uri).map(toLspDiagnostic);
     void connection.sendDiagnostics({ uri, version, diagnostics });
     trace?.(`published ${diagnostics.length} diagnostics for ${uri} in ${(performance.now() - t0).toFixed(1)} ms`);
   };
 
+  /** The cross-resource diagnostics last published per document, to republish only what changed. */
+  const lastCross = new Map<string, string>();
+
   const flush = (): void => {
     flushScheduled = false;
-    for (const uri of [...pending]) {
+    const changed = [...pending];
+    for (const uri of changed) {
       try {
         sync(uri);
         publish(uri);
+        lastCross.set(uri, JSON.stringify(workspace.crossDiagnostics().get(uri) ?? []));
       } catch (e) {
         pending.delete(uri);
         logError(`checking ${uri}`, e);
       }
+    }
+    // An edit in one file can change what is found in others (an Issuer renamed, a Secret taken twice).
+    try {
+      const cross = workspace.crossDiagnostics();
+      for (const uri of published) {
+        if (changed.includes(uri)) continue;
+        const now = JSON.stringify(cross.get(uri) ?? []);
+        if (now !== (lastCross.get(uri) ?? '[]')) {
+          lastCross.set(uri, now);
+          publish(uri);
+        }
+      }
+    } catch (e) {
+      logError('cross-resource checks', e);
     }
   };
 
@@ -134,6 +160,9 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
         completionProvider: { triggerCharacters: [':', ' ', '-'], resolveProvider: false },
         hoverProvider: true,
         documentSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'certsmith', version: '0.1.0' },
     };
@@ -155,12 +184,13 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
       sync(params.textDocument.uri);
       const file = workspace.get(params.textDocument.uri);
       if (!file || !file.isRelevant) return [];
-      return complete(file, params.position, store).map((c) => ({
+      return complete(file, params.position, store, workspace).map((c) => ({
         label: c.label,
         kind: COMPLETION_KIND[c.kind],
         detail: c.detail,
         documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
         textEdit: { range: c.range, newText: c.insertText },
+        insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
         insertTextMode: InsertTextMode.asIs,
         sortText: c.sortText,
       }));
@@ -180,6 +210,56 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     } catch (e) {
       logError('hover', e);
       return null;
+    }
+  });
+
+  connection.onDefinition((params): Location[] => {
+    try {
+      sync(params.textDocument.uri);
+      return definition(workspace, params.textDocument.uri, params.position);
+    } catch (e) {
+      logError('definition', e);
+      return [];
+    }
+  });
+
+  connection.onReferences((params): Location[] => {
+    try {
+      sync(params.textDocument.uri);
+      return references(workspace, params.textDocument.uri, params.position, params.context.includeDeclaration);
+    } catch (e) {
+      logError('references', e);
+      return [];
+    }
+  });
+
+  connection.onCodeAction((params): CodeAction[] => {
+    try {
+      const uri = params.textDocument.uri;
+      sync(uri);
+      const file = workspace.get(uri);
+      if (!file || !file.isRelevant) return [];
+      const r = params.range;
+      const overlaps = (d: Diagnostic) =>
+        !(d.range.end.line < r.start.line || (d.range.end.line === r.start.line && d.range.end.character < r.start.character) ||
+          d.range.start.line > r.end.line || (d.range.start.line === r.end.line && d.range.start.character > r.end.character));
+      const actions: CodeAction[] = [];
+      for (const d of workspace.diagnostics(uri)) {
+        if (!d.fixes || !overlaps(d)) continue;
+        for (const fix of d.fixes) {
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [toLspDiagnostic(d)],
+            isPreferred: fix.preferred,
+            edit: { changes: { [uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+          });
+        }
+      }
+      return actions;
+    } catch (e) {
+      logError('code actions', e);
+      return [];
     }
   });
 

@@ -268,8 +268,9 @@ test('a very long line (1 MB annotation value) is checked without trouble', { ti
 
 test('a file of 5,000 documents is checked in one run', { timeout: 60_000 }, (t) => {
   const dir = tempDir(t);
-  const docs = Array.from({ length: 5000 }, (_, i) => CERT.replace('name: web', `name: web-${i}`));
-  docs[4321] = docs[4321].replace('secretName: web-tls', 'secretName: [web-tls]');
+  // Each Certificate with a Secret of its own (shared ones would be secret-name-conflict).
+  const docs = Array.from({ length: 5000 }, (_, i) => CERT.replace('name: web', `name: web-${i}`).replace('secretName: web-tls', `secretName: web-${i}-tls`));
+  docs[4321] = docs[4321].replace('secretName: web-4321-tls', 'secretName: [web-tls]');
   writeFileSync(join(dir, 'many.yaml'), docs.join('---\n'));
   const { r, json } = lintJson(['many.yaml'], dir);
   assert.equal(r.status, 1);

@@ -53,7 +53,7 @@ spec:
   privateKey:
     algorithm: EC
   issuerRef:
-    name: letsencrypt-prod
+    name: selfsigned
     kind: ClusterIssuer
 `;
 
@@ -76,7 +76,7 @@ spec:
   dnsNames:
     - api.example.com
   issuerRef:
-    name: letsencrypt-prod
+    name: selfsigned
     kind: ClusterIssuer
 `;
 
@@ -285,7 +285,11 @@ test('the realistic manifests in test/fixtures/valid produce no diagnostics at a
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const json = parseJson(r);
   assert.equal(json.files.length, files.length, `every fixture is recognised as a manifest: ${json.files.map((f) => f.path).join(', ')}`);
-  const all = json.files.flatMap((f) => f.diagnostics.map((d) => `${relative(dir, f.path)}:${d.range.start.line + 1}: ${d.severity} ${d.code} ${d.message}`));
+  // Clean: no errors or warnings. Notes of severity information (Let's Encrypt production, a CA
+  // Secret that lives only in the cluster) are fine for realistic manifests.
+  const all = json.files.flatMap((f) =>
+    f.diagnostics.filter((d) => d.severity !== 'information').map((d) => `${relative(dir, f.path)}:${d.range.start.line + 1}: ${d.severity} ${d.code} ${d.message}`),
+  );
   assert.deepEqual(all, []);
   assert.deepEqual(json.summary, { errors: 0, warnings: 0 });
 });
@@ -295,7 +299,8 @@ test('each valid fixture is clean on its own as well (no cross-file effects)', (
   for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
     const r = runCli(['lint', join(dir, f)]);
     assert.equal(r.status, 0, `${f}:\n${r.stdout}${r.stderr}`);
-    assert.equal(r.stdout, '1 file checked: 0 errors, 0 warnings.\n', f);
+    assert.match(r.stdout, /^1 file checked: 0 errors, 0 warnings\.$/m, f);
+    assert.doesNotMatch(r.stdout, /: (error|warning): /, f);
   }
 });
 
@@ -321,8 +326,10 @@ test('the repository examples/ are clean, except examples/mistakes/ which shows 
   const isMistake = (path: string) => /(^|[\\/])mistakes[\\/]/.test(path);
   const clean = json.files.filter((f) => !isMistake(f.path));
   assert.ok(clean.length >= 1, 'there are clean examples');
-  const unexpected = clean.flatMap((f) => f.diagnostics.map((d) => `${f.path}:${d.range.start.line + 1}: ${d.severity} ${d.code} ${d.message}`));
-  assert.deepEqual(unexpected, [], 'the clean examples produce no diagnostics at all');
+  const unexpected = clean.flatMap((f) =>
+    f.diagnostics.filter((d) => d.severity !== 'information').map((d) => `${f.path}:${d.range.start.line + 1}: ${d.severity} ${d.code} ${d.message}`),
+  );
+  assert.deepEqual(unexpected, [], 'the clean examples produce no errors or warnings');
   for (const f of json.files.filter((x) => isMistake(x.path))) {
     assert.ok(f.diagnostics.some((d) => d.severity === 'error'), `${f.path} demonstrates at least one error`);
   }

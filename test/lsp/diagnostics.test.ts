@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { TestLspClient, codes } from '../support/lsp-client.js';
+import { TestLspClient, codes, local } from '../support/lsp-client.js';
 import { ROOT } from '../support/cli.js';
 
 let client: TestLspClient;
@@ -27,7 +27,7 @@ after(async () => {
   await client.shutdown();
 });
 
-const brief = (ds: Diagnostic[]) => ds.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.code}`).sort();
+const brief = (ds: Diagnostic[]) => local(ds).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.code}`).sort();
 
 /** Opens a document and waits for its first diagnostics. */
 async function openAndWait(name: string, text: string): Promise<{ uri: string; params: PublishDiagnosticsParams }> {
@@ -117,7 +117,8 @@ test('the realistic fixtures in test/fixtures/valid get no diagnostics in the ed
   const dir = join(ROOT, 'test', 'fixtures', 'valid');
   for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
     const { params } = await openAndWait(f, readFileSync(join(dir, f), 'utf8'));
-    assert.deepEqual(params.diagnostics.map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`), [], f);
+    // Clean: no errors or warnings (information, such as Let's Encrypt production, is allowed).
+    assert.deepEqual(params.diagnostics.filter((d) => (d.severity ?? 1) <= 2).map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`), [], f);
   }
 });
 
@@ -159,7 +160,7 @@ test('a GitHub Actions workflow, Helm values and a docker-compose file get no di
 
 test('didClose clears the diagnostics of the document', async () => {
   const { uri: u, params } = await openAndWait('close-me.yaml', CERT_WITH_MISTAKES);
-  assert.equal(params.diagnostics.length, 2);
+  assert.equal(local(params.diagnostics).length, 2);
   client.close(u);
   const cleared = await client.waitForDiagnostics(u, (p) => p.diagnostics.length === 0);
   assert.deepEqual(cleared.diagnostics, []);
@@ -170,7 +171,7 @@ test('didClose clears the diagnostics of the document', async () => {
 
 test('a document that stops being a manifest has its diagnostics cleared', async () => {
   const { uri: u, params } = await openAndWait('becomes-workflow.yaml', CERT_WITH_MISTAKES);
-  assert.equal(params.diagnostics.length, 2);
+  assert.equal(local(params.diagnostics).length, 2);
   const lines = CERT_WITH_MISTAKES.split('\n').length - 1;
   const v = client.change(u, { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } }, 'name: CI\non: push\njobs: {}\n');
   const after = await client.waitForDiagnostics(u, (p) => p.diagnostics.length === 0);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompletionItem, DocumentSymbol, Hover, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { TestLspClient, codes } from '../support/lsp-client.js';
+import { TestLspClient, codes, local } from '../support/lsp-client.js';
 
 let client: TestLspClient;
 /** A diagnostic message as text (LSP 3.18 allows markup). */
@@ -84,12 +84,12 @@ test('lines inserted above an error move it down; a new error in the inserted te
   const docs = [CERT, CERT.replace('name: web', 'name: api').replace('renewbefore', 'renewBefore'), CERT.replace('name: web', 'name: db')];
   const { uri: u, params } = await openAndWait('multi.yaml', docs.join('---\n'));
   // Errors in documents 1 and 3 (0-based lines 6 and 28).
-  assert.deepEqual(params.diagnostics.map((d) => d.range.start.line).sort((a, b) => a - b), [6, 28]);
+  assert.deepEqual(local(params.diagnostics).map((d) => d.range.start.line).sort((a, b) => a - b), [6, 28]);
 
   // Insert two label lines into document 2, after "  name: api" (line 14).
   const v = client.change(u, range(15, 0, 15, 0), '  labels:\n    "bad key": x\n');
   const moved = await client.waitForVersion(u, v);
-  const got = moved.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`).sort();
+  const got = local(moved.diagnostics).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`).sort();
   assert.deepEqual(got, ['16:4 metadata-label-invalid', '30:2 schema-unknown-field', '6:2 schema-unknown-field']);
 });
 
@@ -104,7 +104,7 @@ test('several content changes in one didChange are applied in order', async () =
     ],
   });
   const p = await client.waitForVersion(u, 5);
-  assert.deepEqual(p.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`), ['3:8 metadata-name-invalid']);
+  assert.deepEqual(local(p.diagnostics).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`), ['3:8 metadata-name-invalid']);
 });
 
 test('typing character by character ends with the diagnostics of the last version', async () => {

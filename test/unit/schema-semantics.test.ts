@@ -10,10 +10,11 @@ import { Workspace } from '../../engine/workspace/workspace.js';
 import { schemaStore } from '../../engine/schema/schema-store.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
 
+/** The document's own diagnostics (cross-resource findings have their own tests). */
 function check(text: string): Diagnostic[] {
   const ws = new Workspace(schemaStore());
   ws.set('file:///test/manifest.yaml', text);
-  return ws.diagnostics('file:///test/manifest.yaml');
+  return ws.get('file:///test/manifest.yaml')!.diagnostics();
 }
 
 /** "line:col severity code" with 1-based positions, as an editor shows them. */
@@ -70,9 +71,10 @@ test('unknown field: a key at the wrong indentation is reported where it is, lis
     selfSigned: {}
 `),
   );
-  assert.deepEqual(brief(ds), ['9:5 error schema-unknown-field'], show(ds));
-  assert.match(ds[0].message, /spec\.ca has no field "selfSigned"/);
-  assert.match(ds[0].message, /secretName/);
+  // selfSigned is a field of spec, indented one level too deep: a misplaced block, with a fix.
+  assert.deepEqual(brief(ds), ['9:5 error misplaced-block'], show(ds));
+  assert.match(ds[0].message, /"selfSigned" is indented under spec\.ca, but it belongs under spec/);
+  assert.equal(ds[0].fixes?.length, 1);
 });
 
 test('unknown field: wrong case of a key is caught and the right case suggested', () => {
@@ -196,7 +198,7 @@ spec:
 test('int-or-string: ACME solver pod resources accept 1 and "100m", reject a list, and check the quantity pattern', () => {
   const withResources = (limits: string) =>
     issuer(`  acme:
-    server: https://acme-v02.api.letsencrypt.org/directory
+    server: https://acme-staging-v02.api.letsencrypt.org/directory
     privateKeySecretRef:
       name: letsencrypt
     solvers:
@@ -361,7 +363,7 @@ test('null: a field declared nullable in a schema accepts null without any diagn
 test('x-kubernetes-preserve-unknown-fields: an ACME webhook solver config accepts arbitrary keys', () => {
   const ds = check(
     issuer(`  acme:
-    server: https://acme-v02.api.letsencrypt.org/directory
+    server: https://acme-staging-v02.api.letsencrypt.org/directory
     privateKeySecretRef:
       name: letsencrypt
     solvers:
@@ -387,7 +389,7 @@ test('x-kubernetes-preserve-unknown-fields: an ACME webhook solver config accept
 test('x-kubernetes-preserve-unknown-fields does not leak: a typo next to config is still caught', () => {
   const ds = check(
     issuer(`  acme:
-    server: https://acme-v02.api.letsencrypt.org/directory
+    server: https://acme-staging-v02.api.letsencrypt.org/directory
     privateKeySecretRef:
       name: letsencrypt
     solvers:

@@ -75,12 +75,9 @@ export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, repo
   const removed = REMOVED_API_VERSIONS[apiVersion];
   if (removed && (apiVersion !== 'extensions/v1beta1' || EXTENSIONS_KINDS.has(kind))) {
     const to = removed.replacement(kind);
-    report.atNode(
-      'api-version-removed',
-      avNode,
-      `${apiVersion} is no longer served: ${removed.note} Use apiVersion: ${to}.`,
-      'apiVersion',
-    );
+    const d = report.atNode('api-version-removed', avNode, `${apiVersion} is no longer served: ${removed.note} Use apiVersion: ${to}.`, 'apiVersion');
+    const r = avNode?.range;
+    if (r) report.fix(d, `Use apiVersion: ${to}`, [{ start: r[0], end: r[1], newText: to }], true);
     return undefined;
   }
 

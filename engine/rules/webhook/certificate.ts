@@ -141,6 +141,7 @@ export function validateCertificateSpec(spec: Json, errs: FieldErrors): void {
     if ('error' in parsed) errs.add('certificate-email-address', 'Invalid', ['spec', 'emailAddresses', i], `invalid email address: ${parsed.error}`);
     else if (parsed.address !== e) {
       errs.add('certificate-email-address', 'Invalid', ['spec', 'emailAddresses', i], 'invalid email address: make sure the supplied value only contains the email address itself');
+      errs.list[errs.list.length - 1].replaceWith = { title: `Use the address alone: ${parsed.address}`, text: parsed.address };
     }
   });
 

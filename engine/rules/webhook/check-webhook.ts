@@ -49,8 +49,9 @@ export function checkWebhook(obj: KubeObject, report: Reporter): void {
   for (const e of webhookErrors(obj)) {
     const node = locate(obj, e.at);
     const message = e.warning ? e.detail : `${e.path}: ${TYPE_WORDS[e.type]}${e.detail ? `: ${e.detail}` : ''}`;
-    report.atNode(e.rule, node, message, e.path);
-    const d = report.diagnostics[report.diagnostics.length - 1];
+    const d = report.atNode(e.rule, node, message, e.path);
     d.fieldError = { type: e.type, detail: e.detail };
+    const r = node.range;
+    if (e.replaceWith && r) report.fix(d, e.replaceWith.title, [{ start: r[0], end: r[1], newText: JSON.stringify(e.replaceWith.text) }], true);
   }
 }

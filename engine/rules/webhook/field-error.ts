@@ -21,6 +21,8 @@ export interface FieldError {
   at: PathSegment[];
   /** Webhook warnings are not rejections. */
   warning?: boolean;
+  /** A quick fix: replace the located value with this text. */
+  replaceWith?: { title: string; text: string };
 }
 
 /** Collects field errors for one object; `at` defaults to the path segments. */

@@ -1,0 +1,237 @@
+/**
+ * Checks across all the files of a workspace: issuer references resolved with
+ * cert-manager's namespace rules, ACME solver coverage, Let's Encrypt
+ * production, Secrets written twice, CA Secrets nobody produces.
+ */
+import type { ObjectSummary } from '../check-document.js';
+import type { Fix, Severity } from '../rule.js';
+import type { CertificateFacts, IngressFacts, IssuerFacts, Located } from '../../workspace/object-facts.js';
+import { pickSolver } from './solver-picker.js';
+
+/** One object of the workspace, with a way to turn its offsets into findings. */
+export interface WorkspaceObject {
+  uri: string;
+  summary: ObjectSummary;
+  /** The document's text (for computing edits, e.g. indentation). */
+  text: string;
+  /** An identity for the document, so findings can be attached to it. */
+  docKey: unknown;
+}
+
+export interface CrossFinding {
+  object: WorkspaceObject;
+  rule: string;
+  message: string;
+  start: number;
+  end: number;
+  severity?: Severity;
+  /** Edits in document offsets; the workspace turns them into ranges. */
+  fixes?: { title: string; edits: { start: number; end: number; newText: string }[]; preferred?: boolean }[];
+}
+
+export interface CrossOptions {
+  /** Where ClusterIssuers read their Secrets from (cert-manager's --cluster-resource-namespace). */
+  clusterResourceNamespace: string;
+}
+
+const LE_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
+const LE_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
+
+/** Namespaces are compatible when equal or when either is unset (kubectl applies it to the context's namespace). */
+function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+interface IssuerEntry {
+  object: WorkspaceObject;
+  kind: 'Issuer' | 'ClusterIssuer';
+  name: string;
+  namespace?: string;
+  facts: IssuerFacts;
+}
+
+function lineIndentAt(text: string, offset: number): { lineStart: number; indent: string } {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const m = /^[ -]*/.exec(text.slice(lineStart));
+  return { lineStart, indent: ' '.repeat(m ? m[0].length : 0) };
+}
+
+/** A fix that sets issuerRef.kind: replace the kind's value, or add a kind line under name. */
+function setKindFix(o: WorkspaceObject, f: CertificateFacts, kind: string): CrossFinding['fixes'] {
+  if (f.issuerKind) return [{ title: `Use kind: ${kind}`, edits: [{ start: f.issuerKind.start, end: f.issuerKind.end, newText: kind }], preferred: true }];
+  if (!f.issuerName) return undefined;
+  const { lineStart, indent } = lineIndentAt(o.text, f.issuerName.start);
+  const lineEnd = o.text.indexOf('\n', f.issuerName.end);
+  const at = lineEnd === -1 ? o.text.length : lineEnd + 1;
+  const keyIndent = indent.length > 0 && o.text.slice(lineStart, lineStart + indent.length).includes('-') ? ' '.repeat(indent.length) : indent;
+  const prefix = lineEnd === -1 ? '\n' : '';
+  return [{ title: `Add kind: ${kind}`, edits: [{ start: at, end: at, newText: `${prefix}${keyIndent}kind: ${kind}\n` }], preferred: true }];
+}
+
+export function checkWorkspace(objects: Iterable<WorkspaceObject>, options: CrossOptions): CrossFinding[] {
+  const out: CrossFinding[] = [];
+  const issuers: IssuerEntry[] = [];
+  const certificates: { object: WorkspaceObject; facts: CertificateFacts }[] = [];
+  const shims: { object: WorkspaceObject; facts: IngressFacts }[] = [];
+  const secrets: { name: string; namespace?: string }[] = [];
+
+  for (const object of objects) {
+    const s = object.summary;
+    const f = s.facts;
+    if (s.kind === 'Secret' && s.apiVersion === 'v1' && s.name) secrets.push({ name: s.name, namespace: s.namespace });
+    if (!f || !s.name) continue;
+    if (f.type === 'Issuer') issuers.push({ object, kind: s.kind as 'Issuer' | 'ClusterIssuer', name: s.name, namespace: s.kind === 'Issuer' ? s.namespace : undefined, facts: f });
+    else if (f.type === 'Certificate') certificates.push({ object, facts: f });
+    else shims.push({ object, facts: f });
+  }
+
+  const find = (kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined) =>
+    issuers.filter((i) => i.kind === kind && i.name === name && (kind === 'ClusterIssuer' || sameNamespace(i.namespace, namespace)));
+
+  /** Resolves a reference; reports what is wrong; returns the issuer when exactly one matches. */
+  const resolve = (object: WorkspaceObject, at: Located, kind: string, name: string, namespace: string | undefined, certFacts?: CertificateFacts): IssuerEntry | undefined => {
+    if (kind !== 'Issuer' && kind !== 'ClusterIssuer') return undefined;
+    const matches = find(kind, name, namespace);
+    if (matches.length > 0) return matches.length === 1 ? matches[0] : undefined;
+    const other = kind === 'Issuer' ? 'ClusterIssuer' : 'Issuer';
+    if (find(other, name, namespace).length > 0) {
+      out.push({
+        object,
+        rule: 'issuer-kind-mismatch',
+        message: `"${name}" is ${other === 'ClusterIssuer' ? 'a ClusterIssuer' : 'an Issuer'} here, but this reference is to ${kind === 'Issuer' ? 'an Issuer (the default kind)' : 'a ClusterIssuer'}: cert-manager will not find it. Set kind: ${other}.`,
+        start: at.start,
+        end: at.end,
+        fixes: certFacts ? setKindFix(object, certFacts, other) : undefined,
+      });
+      return undefined;
+    }
+    if (kind === 'Issuer') {
+      const elsewhere = issuers.filter((i) => i.kind === 'Issuer' && i.name === name);
+      if (elsewhere.length > 0) {
+        const where = [...new Set(elsewhere.map((i) => i.namespace ?? '(unset)'))].join(', ');
+        out.push({
+          object,
+          rule: 'issuer-wrong-namespace',
+          message: `The Issuer "${name}" is in namespace ${where}, not in "${namespace}": an Issuer serves only its own namespace. Use a ClusterIssuer, or an Issuer in "${namespace}".`,
+          start: at.start,
+          end: at.end,
+        });
+        return undefined;
+      }
+    }
+    // Only meaningful when the files define issuers at all: otherwise they live in the cluster.
+    if (issuers.length === 0) return undefined;
+    out.push({
+      object,
+      rule: 'issuer-not-found',
+      message:
+        kind === 'Issuer'
+          ? `No Issuer "${name}"${namespace ? ` in namespace "${namespace}"` : ''} is defined in the files checked (nor a ClusterIssuer of that name). Fine if it exists in the cluster; otherwise the certificate will never be issued.`
+          : `No ClusterIssuer "${name}" is defined in the files checked. Fine if it exists in the cluster; otherwise the certificate will never be issued.`,
+      start: at.start,
+      end: at.end,
+    });
+    return undefined;
+  };
+
+  for (const { object, facts } of certificates) {
+    const ns = object.summary.namespace;
+    const group = facts.issuerGroup;
+    if (!facts.issuerName || (group && group !== 'cert-manager.io')) continue;
+    const issuer = resolve(object, facts.issuerName, facts.issuerKind?.value ?? 'Issuer', facts.issuerName.value, ns, facts);
+    if (!issuer || issuer.facts.issuerType !== 'acme') continue;
+    const solvers = issuer.facts.solvers;
+    const seen = new Set<string>();
+    for (const name of facts.dnsNames) {
+      if (seen.has(name.value)) continue;
+      seen.add(name.value);
+      const wildcard = name.value.startsWith('*.');
+      const offered = wildcard ? { http01: false, dns01: true } : { http01: true, dns01: true };
+      if (pickSolver(name.value, offered, solvers, facts.labels) !== undefined) continue;
+      if (wildcard && pickSolver(name.value, { http01: true, dns01: true }, solvers, facts.labels) !== undefined) {
+        out.push({
+          object,
+          rule: 'acme-wildcard-http01',
+          message: `"${name.value}" is a wildcard: ACME servers validate it with DNS-01 only, and the solvers of ${issuer.kind} "${issuer.name}" that select it are HTTP-01. Add a dns01 solver for this zone.`,
+          start: name.start,
+          end: name.end,
+        });
+      } else {
+        out.push({
+          object,
+          rule: 'acme-no-solver',
+          message: `No solver of ${issuer.kind} "${issuer.name}" selects "${name.value}"${solvers.length === 0 ? ' (it has no solvers)' : ''}: the ACME order will fail for this name. Widen a selector (dnsNames, dnsZones, matchLabels) or add a solver without selector.`,
+          start: name.start,
+          end: name.end,
+        });
+      }
+    }
+  }
+
+  for (const { object, facts } of shims) {
+    const ns = object.summary.namespace;
+    if (facts.issuerGroup && facts.issuerGroup !== 'cert-manager.io') continue;
+    if (facts.issuer && !facts.clusterIssuer) {
+      resolve(object, facts.issuer, facts.issuerKind ?? 'Issuer', facts.issuer.value, ns);
+    } else if (facts.clusterIssuer && !facts.issuer) {
+      resolve(object, facts.clusterIssuer, 'ClusterIssuer', facts.clusterIssuer.value, ns);
+    }
+  }
+
+  for (const i of issuers) {
+    const server = i.facts.acmeServer;
+    if (server && server.value.replace(/\/+$/, '') === LE_PRODUCTION) {
+      out.push({
+        object: i.object,
+        rule: 'acme-production-server',
+        message: `${i.kind} "${i.name}" uses Let's Encrypt production. While testing, use staging (${LE_STAGING}): production's rate limits are easy to hit.`,
+        start: server.start,
+        end: server.end,
+        fixes: [{ title: "Switch to Let's Encrypt staging", edits: [{ start: server.start, end: server.end, newText: LE_STAGING }] }],
+      });
+    }
+  }
+
+  const bySecret = new Map<string, { object: WorkspaceObject; facts: CertificateFacts }[]>();
+  for (const c of certificates) {
+    if (!c.facts.secretName) continue;
+    // Unset namespaces are the same namespace only within one file (applied together).
+    const k = `${c.object.summary.namespace ?? `\u0001${c.object.uri}`}\u0000${c.facts.secretName.value}`;
+    bySecret.set(k, [...(bySecret.get(k) ?? []), c]);
+  }
+  for (const group of bySecret.values()) {
+    if (group.length < 2) continue;
+    const names = group.map((g) => `Certificate/${g.object.summary.name}`);
+    for (const [i, c] of group.entries()) {
+      // Name a few of the others, not thousands.
+      const others = names.filter((_, j) => j !== i);
+      const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ` and ${others.length - 3} more` : '');
+      out.push({
+        object: c.object,
+        rule: 'secret-name-conflict',
+        message: `${shown} also ${others.length === 1 ? 'writes' : 'write'} the Secret "${c.facts.secretName!.value}"${c.object.summary.namespace ? ` in namespace "${c.object.summary.namespace}"` : ''}: they will overwrite each other. Give each Certificate its own secretName.`,
+        start: c.facts.secretName!.start,
+        end: c.facts.secretName!.end,
+      });
+    }
+  }
+
+  for (const i of issuers) {
+    const sn = i.facts.caSecretName;
+    if (!sn) continue;
+    const ns = i.kind === 'ClusterIssuer' ? options.clusterResourceNamespace : i.namespace;
+    const produced =
+      certificates.some((c) => c.facts.secretName?.value === sn.value && sameNamespace(c.object.summary.namespace, ns)) ||
+      secrets.some((s) => s.name === sn.value && sameNamespace(s.namespace, ns));
+    if (!produced) {
+      out.push({
+        object: i.object,
+        rule: 'ca-secret-not-produced',
+        message: `No Certificate or Secret in the files provides the Secret "${sn.value}"${ns ? ` in namespace "${ns}"` : ''} that ${i.kind} "${i.name}" signs with${i.kind === 'ClusterIssuer' ? ' (a ClusterIssuer reads it from the cluster resource namespace)' : ''}. Make sure it exists in the cluster.`,
+        start: sn.start,
+        end: sn.end,
+      });
+    }
+  }
+  return out;
+}
