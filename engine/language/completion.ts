@@ -10,6 +10,7 @@ import type { PathSegment } from '../schema/field-path.js';
 import type { ManifestFile } from '../workspace/manifest-file.js';
 import { lineShape, parentPath, siblingKeys } from './indent-context.js';
 import { SNIPPETS } from './snippets.js';
+import { SHIM_ANNOTATIONS } from '../rules/shim/annotations.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 export interface CompletionEntry {
@@ -144,6 +145,17 @@ export function complete(file: ManifestFile, pos: Position, store: SchemaStore, 
   const parent = subschemaAt(schema, path);
   if (!parent) return [];
   const present = siblingKeys(allLines, relLine, col);
+  if (path.join('.') === 'metadata.annotations' && (kind === 'Ingress' || kind === 'Gateway')) {
+    // The annotations cert-manager's certificate-shim reads on this kind.
+    return SHIM_ANNOTATIONS.filter((a) => a.readOn.includes(kind) && !present.has(a.key)).map((a) => ({
+      label: a.key,
+      kind: 'property' as const,
+      detail: `cert-manager annotation (${a.readOn.join(', ')})`,
+      insertText: `${a.key}: `,
+      range,
+      sortText: a.key === 'cert-manager.io/cluster-issuer' || a.key === 'cert-manager.io/issuer' ? `0${a.key}` : `1${a.key}`,
+    }));
+  }
   return keyEntries(parent, path, present, range, col);
 }
 

@@ -125,7 +125,8 @@ export class ManifestFile {
 }
 
 const RELEVANT_KINDS = new Set(['Certificate', 'CertificateRequest', 'Issuer', 'ClusterIssuer', 'Ingress', 'Gateway', 'HTTPRoute', 'Order', 'Challenge']);
-const RELEVANT_TEXT = /^\s*(apiVersion:\s*["']?(cert-manager\.io|acme\.cert-manager\.io|certmanager\.k8s\.io|networking\.k8s\.io|gateway\.networking\.k8s\.io)\/|kind:\s*["']?(Certificate|CertificateRequest|Issuer|ClusterIssuer|Ingress|Gateway|HTTPRoute)\b)/m;
+/** apiVersion or kind of a cert-manager, networking or Gateway object at the start of a line (or of a list item). */
+const RELEVANT_TEXT = /^(- +)?(apiVersion:\s*["']?(cert-manager\.io|acme\.cert-manager\.io|certmanager\.k8s\.io|networking\.k8s\.io|gateway\.networking\.k8s\.io)\/|kind:\s*["']?(Certificate|CertificateRequest|Issuer|ClusterIssuer|Ingress|Gateway|HTTPRoute)\b)/m;
 
 /** Whether a text (or its beginning) looks like it holds objects Certsmith checks. */
 export function looksRelevant(text: string): boolean {

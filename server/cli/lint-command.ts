@@ -4,12 +4,13 @@
  * All paths together form one workspace. Exit status: 0 no error, 1 errors,
  * 2 usage or I/O problems.
  */
-import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { schemaStore } from '../../engine/schema/schema-store.js';
 import { decodeFile, DEFAULT_MAX_FILE_BYTES, formatBytes } from '../../engine/workspace/file-limits.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
+import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
 import { looksRelevant } from '../../engine/workspace/manifest-file.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
 import { UsageError, type CommandIO } from './command-io.js';
@@ -26,7 +27,6 @@ form one workspace.
 
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.`;
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 interface FileEntry {
   /** As shown to the user. */
@@ -39,6 +39,7 @@ interface FileEntry {
 function collectFiles(paths: string[], cwd: string): FileEntry[] {
   const out: FileEntry[] = [];
   const seen = new Set<string>();
+  const walkedDirs = new Set<string>();
   const add = (path: string, display: string, explicit: boolean) => {
     let real: string;
     try {
@@ -50,38 +51,6 @@ function collectFiles(paths: string[], cwd: string): FileEntry[] {
     seen.add(real);
     out.push({ path, display, explicit });
   };
-  const walk = (dir: string, display: string, depth: number) => {
-    if (depth > 64) return;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      throw new UsageError(`cannot read directory ${display}: ${ioReason(e)}`);
-    }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      const p = join(dir, e.name);
-      const d = join(display, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        try {
-          const st = statSync(p);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch {
-          continue; // a dangling link
-        }
-      }
-      if (isDir) {
-        if (SKIP_DIRS.has(e.name)) continue;
-        const real = realpathSync(p);
-        if (seen.has(`dir:${real}`)) continue;
-        seen.add(`dir:${real}`);
-        walk(p, d, depth + 1);
-      } else if (isFile && /\.ya?ml$/i.test(e.name)) add(p, d, false);
-    }
-  };
   for (const p of paths) {
     const abs = isAbsolute(p) ? p : join(cwd, p);
     let st;
@@ -91,8 +60,13 @@ function collectFiles(paths: string[], cwd: string): FileEntry[] {
       throw new UsageError(`cannot read ${p}: ${ioReason(e)}`);
     }
     if (st.isDirectory()) {
-      seen.add(`dir:${realpathSync(abs)}`);
-      walk(abs, p, 0);
+      const found = findYamlFiles(abs, p, {
+        seen: walkedDirs,
+        onUnreadable: (display, e) => {
+          throw new UsageError(`cannot read directory ${display}: ${ioReason(e)}`);
+        },
+      });
+      for (const f of found) add(f.path, f.display, false);
     } else add(abs, p, true);
   }
   return out;

@@ -36,6 +36,22 @@ import { documentSymbols } from '../../engine/language/symbols.js';
 import { definition, references } from '../../engine/language/navigation.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
 import { warmUp } from '../../engine/workspace/warm-up.js';
+import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
+import { looksRelevant } from '../../engine/workspace/manifest-file.js';
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** Bounds of the background index of the workspace folders. */
+const INDEX_MAX_FILES = 2000;
+const INDEX_MAX_FILE_BYTES = 512 * 1024;
+
+/** initializationOptions the server understands. */
+interface CertsmithInitOptions {
+  /** Read the manifests in the workspace folders, so that cross-file checks see them (default true). */
+  indexWorkspace?: boolean;
+  /** cert-manager's --cluster-resource-namespace (default "cert-manager"). */
+  clusterResourceNamespace?: string;
+}
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -128,11 +144,15 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
         logError(`checking ${uri}`, e);
       }
     }
-    // An edit in one file can change what is found in others (an Issuer renamed, a Secret taken twice).
+    republishCross(changed);
+  };
+
+  /** An edit in one file can change what is found in others (an Issuer renamed, a Secret taken twice). */
+  const republishCross = (skip: string[] = []): void => {
     try {
       const cross = workspace.crossDiagnostics();
       for (const uri of published) {
-        if (changed.includes(uri)) continue;
+        if (skip.includes(uri)) continue;
         const now = JSON.stringify(cross.get(uri) ?? []);
         if (now !== (lastCross.get(uri) ?? '[]')) {
           lastCross.set(uri, now);
@@ -144,6 +164,66 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     }
   };
 
+  /** Loads a manifest file from disk into the index; false when it is not one (or cannot be read). */
+  const loadFromDisk = (uri: string, path: string): boolean => {
+    try {
+      if (statSync(path).size > INDEX_MAX_FILE_BYTES) return false;
+      const text = readFileSync(path, 'utf8');
+      if (!looksRelevant(text)) {
+        if (indexed.delete(uri)) workspace.delete(uri);
+        return false;
+      }
+      workspace.set(uri, text);
+      indexed.add(uri);
+      return true;
+    } catch {
+      if (indexed.delete(uri)) workspace.delete(uri);
+      return false;
+    }
+  };
+
+  const inFolders = (path: string) => folders.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`));
+
+  /** Reads the workspace folders' manifests in small steps, so requests are never kept waiting. */
+  const indexFolders = (): void => {
+    const t0 = performance.now();
+    const seen = new Set<string>();
+    const files = folders.flatMap((f) => findYamlFiles(f, f, { maxFiles: INDEX_MAX_FILES, seen })).slice(0, INDEX_MAX_FILES);
+    let i = 0;
+    let loaded = 0;
+    const step = (): void => {
+      const start = performance.now();
+      while (i < files.length && performance.now() - start < 15) {
+        const f = files[i++];
+        const uri = pathToFileURL(f.path).href;
+        if (documents.get(uri)) continue; // open in the editor: its text wins
+        if (loadFromDisk(uri, f.path)) loaded++;
+      }
+      if (i < files.length) setImmediate(step);
+      else {
+        trace?.(`indexed ${loaded} manifest files of ${files.length} YAML files in ${(performance.now() - t0).toFixed(0)} ms`);
+        republishCross();
+      }
+    };
+    setImmediate(step);
+  };
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      if (documents.get(change.uri)) continue;
+      let path: string;
+      try {
+        path = fileURLToPath(change.uri);
+      } catch {
+        continue;
+      }
+      if (change.type === 3 /* deleted */) {
+        if (indexed.delete(change.uri)) workspace.delete(change.uri);
+      } else if (inFolders(path) && /\.ya?ml$/i.test(path)) loadFromDisk(change.uri, path);
+    }
+    republishCross();
+  });
+
   const schedule = (uri: string): void => {
     pending.add(uri);
     if (!flushScheduled) {
@@ -153,7 +233,26 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     }
   };
 
-  connection.onInitialize((): InitializeResult => {
+  let folders: string[] = [];
+  let indexWorkspace = true;
+  /** Documents read from disk for the index (not open in the editor, never published). */
+  const indexed = new Set<string>();
+
+  connection.onInitialize((params): InitializeResult => {
+    const opts = (params.initializationOptions ?? {}) as CertsmithInitOptions;
+    indexWorkspace = opts.indexWorkspace !== false;
+    if (typeof opts.clusterResourceNamespace === 'string' && opts.clusterResourceNamespace) {
+      workspace.crossOptions = { clusterResourceNamespace: opts.clusterResourceNamespace };
+    }
+    const toPath = (u: string): string | undefined => {
+      try {
+        return u.startsWith('file:') ? fileURLToPath(u) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const fromFolders = (params.workspaceFolders ?? []).map((f) => toPath(f.uri));
+    folders = (fromFolders.length ? fromFolders : [params.rootUri ? toPath(params.rootUri) : undefined]).filter((x): x is string => !!x);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -169,14 +268,27 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
   });
 
   documents.onDidOpen((e) => {
+    indexed.delete(e.document.uri);
     trace?.(`opened ${e.document.uri} (${e.document.getText().length} characters)`);
     schedule(e.document.uri);
   });
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
-    pending.delete(e.document.uri);
-    workspace.delete(e.document.uri);
-    if (published.delete(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    const uri = e.document.uri;
+    pending.delete(uri);
+    workspace.delete(uri);
+    lastCross.delete(uri);
+    if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    // A file of the workspace goes back to what is on disk (unsaved edits are gone).
+    if (indexWorkspace) {
+      try {
+        const path = fileURLToPath(uri);
+        if (inFolders(path)) loadFromDisk(uri, path);
+      } catch {
+        // not a file URI
+      }
+    }
+    republishCross();
   });
 
   connection.onCompletion((params): CompletionItem[] => {
@@ -281,7 +393,10 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     }
   });
 
-  connection.onInitialized(() => log('Certsmith language server ready.'));
+  connection.onInitialized(() => {
+    log('Certsmith language server ready.');
+    if (indexWorkspace && folders.length) indexFolders();
+  });
 
   process.on('uncaughtException', (e) => logError('a request', e));
   process.on('unhandledRejection', (e) => logError('a request', e));

@@ -185,3 +185,40 @@ test('renaming an issuer in one file updates the diagnostics of the Certificate 
   const after = await client.waitForDiagnostics(u['cert.yaml'], (x) => x.diagnostics.some((d) => d.code === 'issuer-not-found'));
   assert.equal(after.diagnostics.find((d) => d.code === 'issuer-not-found')!.range.start.line, 9);
 });
+
+test('on an Ingress, completion of annotation keys offers the cert-manager keys; a misspelt key has a fix that corrects it', async () => {
+  const partial = INGRESS.replace('    cert-manager.io/cluster-issuer: letsencrypt\n', '    cert\n');
+  const u = await openAll({ 'ann.yaml': partial });
+  const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u['ann.yaml'] }, position: pos(6, 8) });
+  const labels = items.map((i) => i.label);
+  for (const k of ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer', 'cert-manager.io/duration']) assert.ok(labels.includes(k), `${k} in ${labels.join(', ')}`);
+
+  const typo = INGRESS.replace('cert-manager.io/cluster-issuer', 'cert-manager.io/cluster-isuer');
+  const u2 = await openAll({ 'typo-ann.yaml': typo });
+  const p = await client.waitForDiagnostics(u2['typo-ann.yaml'], (x) => x.diagnostics.some((d) => d.code === 'shim-annotation-unknown'));
+  const d = p.diagnostics.find((x) => x.code === 'shim-annotation-unknown')!;
+  const [fix] = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: u2['typo-ann.yaml'] }, range: d.range, context: { diagnostics: [d] } });
+  assert.equal(applyEdits(typo, fix.edit!.changes![u2['typo-ann.yaml']]), INGRESS);
+});
+
+test('quick fixes: an email with a display name becomes the bare address; a missing privateKeySecretRef is added', async () => {
+  const email = CERT.replace('  dnsNames: [shop.example.com]\n', '  emailAddresses: ["Jane Doe <jane@example.com>"]\n');
+  const u = await openAll({ 'email.yaml': email });
+  const p = await client.waitForDiagnostics(u['email.yaml'], (x) => x.diagnostics.some((d) => d.code === 'certificate-email-address'));
+  const d = p.diagnostics.find((x) => x.code === 'certificate-email-address')!;
+  const [fix] = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: u['email.yaml'] }, range: d.range, context: { diagnostics: [d] } });
+  assert.match(applyEdits(email, fix.edit!.changes![u['email.yaml']]), /emailAddresses: \["jane@example\.com"\]/);
+
+  const noKey = ISSUER.replace('    privateKeySecretRef:\n      name: letsencrypt-key\n', '');
+  const u2 = await openAll({ 'nokey.yaml': noKey });
+  const p2 = await client.waitForDiagnostics(u2['nokey.yaml'], (x) => x.diagnostics.some((d) => d.code === 'schema-required'));
+  const d2 = p2.diagnostics.find((x) => x.code === 'schema-required')!;
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: u2['nokey.yaml'] }, range: d2.range, context: { diagnostics: [d2] } });
+  const add = actions.find((a) => /privateKeySecretRef/.test(a.title))!;
+  const fixed = applyEdits(noKey, add.edit!.changes![u2['nokey.yaml']]);
+  assert.match(fixed, /\n    privateKeySecretRef:\n      name: letsencrypt-account-key\n/);
+  // The fixed document is clean of that error.
+  const u3 = await openAll({ 'fixed.yaml': fixed });
+  const p3 = await client.waitForVersion(u3['fixed.yaml'], 1);
+  assert.ok(!p3.diagnostics.some((x) => x.code === 'schema-required' || x.code === 'acme-issuer'), JSON.stringify(p3.diagnostics));
+});

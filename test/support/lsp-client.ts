@@ -24,7 +24,11 @@ export class TestLspClient {
   readonly logs: string[] = [];
   private versions = new Map<string, number>();
 
-  constructor(args: string[] = ['lsp', '--stdio']) {
+  constructor(
+    args: string[] = ['lsp', '--stdio'],
+    private readonly initializationOptions: Record<string, unknown> = { indexWorkspace: false },
+    private readonly rootUri: string = pathToFileURL(ROOT).href,
+  ) {
     this.proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
@@ -47,9 +51,11 @@ export class TestLspClient {
   async initialize(): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: pathToFileURL(ROOT).href,
+      rootUri: this.rootUri,
       capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
       workspaceFolders: null,
+      // Tests see only the documents they open (the repository's own manifests stay out).
+      initializationOptions: this.initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
     return result;

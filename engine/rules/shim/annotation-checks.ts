@@ -35,7 +35,10 @@ function annotationPath(key: string): string {
 export function checkAnnotationKeys(o: ShimObject, report: Reporter): void {
   for (const a of o.annotations) {
     const problem = checkAnnotationKey(a.key, o.kind);
-    if (problem) report.atNode('shim-annotation-unknown', a.keyNode, problem.message, annotationPath(a.key));
+    if (!problem) continue;
+    const d = report.atNode('shim-annotation-unknown', a.keyNode, problem.message, annotationPath(a.key));
+    const r = a.keyNode.range;
+    if (problem.suggestion && r) report.fix(d, `Change to "${problem.suggestion}"`, [{ start: r[0], end: r[1], newText: problem.suggestion }], true);
   }
 }
 

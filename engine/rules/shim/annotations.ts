@@ -282,6 +282,8 @@ export function knownShimAnnotation(key: string): KnownAnnotation | undefined {
 
 export interface KeyProblem {
   message: string;
+  /** The key that was probably meant, for a quick fix. */
+  suggestion?: string;
 }
 
 function domainOf(key: string): { domain: string; name: string } | undefined {
@@ -305,7 +307,7 @@ export function checkAnnotationKey(key: string, kind: ShimKind): KeyProblem | un
   if (ALL_KNOWN.has(key)) {
     const nr = NOT_READ_BY_SHIM[key];
     if (nr) {
-      return { message: `"${key}" has no effect on a${kind === 'Ingress' ? 'n' : ''} ${kind}: ${nr.why}.${nr.instead ? ` Did you mean "${nr.instead}"?` : ''}` };
+      return { message: `"${key}" has no effect on a${kind === 'Ingress' ? 'n' : ''} ${kind}: ${nr.why}.${nr.instead ? ` Did you mean "${nr.instead}"?` : ''}`, suggestion: nr.instead };
     }
     return undefined;
   }
@@ -319,18 +321,20 @@ export function checkAnnotationKey(key: string, kind: ShimKind): KeyProblem | un
     const suggestion = elsewhere ?? (own ? `${domain}/${own}` : undefined);
     return {
       message: `Unknown cert-manager annotation "${key}": cert-manager ignores it.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
+      suggestion,
     };
   }
   if (domain === LEGACY_DOMAIN) {
     const renamed = LEGACY_RENAMES[name] ?? (BY_KEY.has(`${CM_DOMAIN}/${name}`) ? `${CM_DOMAIN}/${name}` : undefined);
     return {
       message: `"${key}" is an annotation of cert-manager before v0.11; current versions ignore it.${renamed ? ` Use "${renamed}".` : ''}`,
+      suggestion: renamed,
     };
   }
   // A misspelt cert-manager domain with a name the shim reads: certmanager.io/cluster-issuer.
   for (const d of [CM_DOMAIN, ACME_DOMAIN]) {
     if (domain !== d && editDistance(domain.toLowerCase(), d, 2) <= 2 && shimNames(d).includes(name)) {
-      return { message: `"${key}" is not a cert-manager annotation (the domain is misspelt), so cert-manager ignores it. Did you mean "${d}/${name}"?` };
+      return { message: `"${key}" is not a cert-manager annotation (the domain is misspelt), so cert-manager ignores it. Did you mean "${d}/${name}"?`, suggestion: `${d}/${name}` };
     }
   }
   return undefined;

@@ -1,0 +1,72 @@
+/**
+ * Finds the YAML files under a folder, as `certsmith lint DIR` and the
+ * language server's workspace index do: *.yaml and *.yml, recursively,
+ * following symbolic links once (no loops), skipping dependency and VCS folders.
+ */
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+export interface FoundFile {
+  path: string;
+  /** The path as shown to the user: relative to the display root given. */
+  display: string;
+}
+
+export interface FindOptions {
+  /** Stop after this many files (the rest is not looked at). */
+  maxFiles?: number;
+  maxDepth?: number;
+  /** Real paths of folders already walked (shared between several roots). */
+  seen?: Set<string>;
+  /** Called for a folder that cannot be read; by default it is skipped. */
+  onUnreadable?: (display: string, error: unknown) => void;
+}
+
+export function findYamlFiles(root: string, display: string, options: FindOptions = {}): FoundFile[] {
+  const out: FoundFile[] = [];
+  const seen = options.seen ?? new Set<string>();
+  const maxFiles = options.maxFiles ?? Infinity;
+  const maxDepth = options.maxDepth ?? 64;
+  const walk = (dir: string, shown: string, depth: number): void => {
+    if (depth > maxDepth || out.length >= maxFiles) return;
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      options.onUnreadable?.(shown, e);
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (out.length >= maxFiles) return;
+      const p = join(dir, e.name);
+      const d = join(shown, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue; // a dangling link
+        }
+      }
+      if (isDir) {
+        if (!SKIP_DIRS.has(e.name)) walk(p, d, depth + 1);
+      } else if (isFile && /\.ya?ml$/i.test(e.name)) out.push({ path: p, display: d });
+    }
+  };
+  walk(root, display, 0);
+  return out;
+}
