@@ -100,6 +100,22 @@ export class ParsedDocument {
       });
     }
     if (text.includes('*')) {
+      // An alias to an anchor that does not exist: most often an unquoted wildcard name.
+      visit(doc, {
+        Alias: (_key, node) => {
+          if (node.resolve(doc) !== undefined || !node.range) return;
+          const wildcard = node.source.startsWith('.');
+          this.problems.push({
+            code: 'yaml-syntax',
+            message: wildcard
+              ? `*${node.source} must be quoted ("*${node.source}"): an unquoted * starts a YAML alias, and there is no anchor "${node.source}". Kubernetes rejects the file.`
+              : `The alias *${node.source} refers to no anchor &${node.source} before it. Kubernetes rejects the file.`,
+            start: node.range[0],
+            end: node.range[1],
+            severity: 'error',
+          });
+        },
+      });
       const expanded = aliasExpansion(doc);
       if (expanded.size > MAX_ALIAS_EXPANSION) {
         const r = expanded.firstAlias?.range;

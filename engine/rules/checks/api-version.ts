@@ -51,6 +51,9 @@ export const KNOWN_GROUPS = new Set([
 
 const EXTENSIONS_KINDS = new Set(['Ingress']);
 
+/** Groups whose every served version and kind are in schemas/. */
+const COMPLETE_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io']);
+
 export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, report: Reporter): SchemaIndexEntry | undefined {
   const apiVersion = obj.apiVersion;
   const kind = obj.kind;
@@ -72,7 +75,7 @@ export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, repo
     return undefined;
   }
 
-  const removed = REMOVED_API_VERSIONS[apiVersion];
+  const removed = REMOVED_API_VERSIONS[apiVersion] ?? (group === 'certmanager.k8s.io' ? REMOVED_API_VERSIONS['certmanager.k8s.io/v1alpha1'] : undefined);
   if (removed && (apiVersion !== 'extensions/v1beta1' || EXTENSIONS_KINDS.has(kind))) {
     const to = removed.replacement(kind);
     const d = report.atNode('api-version-removed', avNode, `${apiVersion} is no longer served: ${removed.note} Use apiVersion: ${to}.`, 'apiVersion');
@@ -95,6 +98,18 @@ export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, repo
       );
     }
     return entry;
+  }
+
+  // Certsmith has every kind of the cert-manager groups, but only some of networking.k8s.io
+  // and the Gateway API (ListenerSet, GRPCRoute, TLSRoute, ... exist): there, only a near miss
+  // of a kind it knows is reported, and as a warning.
+  if (!COMPLETE_GROUPS.has(group)) {
+    const known = [...new Set(store.entries.filter((e) => e.group === group).map((e) => e.kind))];
+    const guess = closest(kind, known);
+    if (guess && guess !== kind) {
+      report.atNode('kind-unknown', kindNode, `${group} has no kind "${kind}" that Certsmith knows. Did you mean "${guess}"?`, 'kind', 'warning');
+    }
+    return undefined;
   }
 
   const versions = store.servedVersions(group);
