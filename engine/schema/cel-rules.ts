@@ -5,10 +5,10 @@
  * only to updates and are skipped. A rule that cannot be evaluated is not
  * reported: only a definite `false` is a rejection.
  */
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { celEnv, parse, plan, isCelError, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { keyString, type ParsedDocument } from '../manifests/parsed-document.js';
+import type { ParsedDocument } from '../manifests/parsed-document.js';
+import { defaultedValue } from './defaulted-value.js';
 import { typesOf, type JsonSchema } from './json-schema.js';
 
 type Rule = NonNullable<JsonSchema['x-kubernetes-validations']>[number];
@@ -30,27 +30,9 @@ function program(expr: string): Program | null {
   return p;
 }
 
-/** Converts a YAML node to a CEL value, applying schema defaults like the API server. */
-export function celValueOf(doc: ParsedDocument, raw: unknown, schema: JsonSchema | undefined, depth = 0): CelInput {
-  const node = doc.resolve(raw) as Node | undefined;
-  if (depth > 64) return null;
-  if (isMap(node)) {
-    const m = new Map<string, CelInput>();
-    for (const p of node.items) {
-      const k = keyString(doc.resolve(p.key));
-      const sub = schema?.properties?.[k] ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      const v = doc.resolve(p.value);
-      if (v == null || (isScalar(v) && v.value == null)) continue; // nulls are pruned
-      m.set(k, celValueOf(doc, v, sub, depth + 1));
-    }
-    for (const [k, sub] of Object.entries(schema?.properties ?? {})) {
-      if (!m.has(k) && sub.default !== undefined) m.set(k, plainToCel(sub.default, sub));
-    }
-    return m;
-  }
-  if (isSeq(node)) return node.items.map((it) => celValueOf(doc, it, schema?.items, depth + 1));
-  if (isScalar(node)) return plainToCel(node.value instanceof Date ? (node.source ?? '') : node.value, schema);
-  return null;
+/** Converts a YAML node to a CEL value, after defaulting like the API server. */
+export function celValueOf(doc: ParsedDocument, raw: unknown, schema: JsonSchema | undefined): CelInput {
+  return plainToCel(defaultedValue(doc, raw, schema), schema);
 }
 
 function plainToCel(v: unknown, schema: JsonSchema | undefined): CelInput {

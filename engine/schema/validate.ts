@@ -11,6 +11,8 @@ import type { Diagnostic } from '../rules/rule.js';
 import { closest } from '../util/suggest.js';
 import { checkFormat } from './formats.js';
 import { failingCelRules } from './cel-rules.js';
+import { defaultedValue } from './defaulted-value.js';
+import { matchesValue } from './value-validation.js';
 import { formatPath, type PathSegment } from './field-path.js';
 import { typesOf as computeTypes, type JsonSchema, type JsonType } from './json-schema.js';
 
@@ -374,34 +376,28 @@ function validateScalar(w: Walk, node: Scalar, schema: JsonSchema, path: PathSeg
   }
 }
 
-/** anyOf / oneOf / allOf / not as value validations (types are checked already). */
+/**
+ * anyOf / oneOf / allOf / not as value validations, on the value after
+ * defaulting (the API server defaults before it validates: a Gateway address
+ * without type is an IPAddress).
+ */
 function validateAlternatives(
   w: Walk,
   node: Node,
   schema: JsonSchema,
   path: PathSegment[],
-  anchor: Node,
+  _anchor: Node,
   viaAlias: boolean,
-  depth: number,
+  _depth: number,
 ): void {
-  const passes = (branch: JsonSchema): boolean => {
-    const scratch = new Reporter(w.doc);
-    const sub: Walk = { doc: w.doc, report: scratch, aliasVisits: w.aliasVisits, aborted: false };
-    validateNode(sub, node, branch, path, anchor, viaAlias, depth);
-    w.aliasVisits = sub.aliasVisits;
-    if (sub.aborted) w.aborted = true;
-    return scratch.diagnostics.every((d) => d.severity !== 'error');
-  };
-  const intOrStringOnly =
-    schema['x-kubernetes-int-or-string'] &&
-    schema.anyOf?.every((b) => Object.keys(b).every((k) => k === 'type'));
-  if (schema.anyOf && !intOrStringOnly) {
-    if (!schema.anyOf.some(passes)) {
-      w.report.atNode('schema-alternatives', node, `${formatPath(path)} matches none of the ${schema.anyOf.length} shapes the schema allows (anyOf).`, formatPath(path));
-    }
+  if (viaAlias) return;
+  const intOrStringOnly = schema['x-kubernetes-int-or-string'] && schema.anyOf?.every((b) => Object.keys(b).every((k) => k === 'type'));
+  const value = defaultedValue(w.doc, node, schema);
+  if (schema.anyOf && !intOrStringOnly && !schema.anyOf.some((b) => matchesValue(value, b))) {
+    w.report.atNode('schema-alternatives', node, `${formatPath(path)} matches none of the ${schema.anyOf.length} shapes the schema allows (anyOf).`, formatPath(path));
   }
   if (schema.oneOf) {
-    const n = schema.oneOf.filter(passes).length;
+    const n = schema.oneOf.filter((b) => matchesValue(value, b)).length;
     if (n !== 1) {
       w.report.atNode(
         'schema-alternatives',
@@ -413,10 +409,10 @@ function validateAlternatives(
       );
     }
   }
-  if (schema.allOf) {
-    for (const branch of schema.allOf) validateNode(w, node, branch, path, anchor, viaAlias, depth);
+  if (schema.allOf && !schema.allOf.every((b) => matchesValue(value, b))) {
+    w.report.atNode('schema-alternatives', node, `${formatPath(path)} does not have every property the schema requires (allOf).`, formatPath(path));
   }
-  if (schema.not && passes(schema.not)) {
+  if (schema.not && matchesValue(value, schema.not)) {
     w.report.atNode('schema-alternatives', node, `${formatPath(path)} has a value the schema forbids here (not).`, formatPath(path));
   }
 }

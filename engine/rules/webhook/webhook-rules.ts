@@ -93,7 +93,7 @@ export const WEBHOOK_RULES: RuleDefinition[] = [
     'An ACME issuer without server or account key Secret, or with a bad caBundle',
     'spec.acme needs server and privateKeySecretRef.name; caBundle must hold at least one PEM certificate and cannot be combined with skipTLSVerify.',
     `${DOCS}/configuration/acme/`,
-    `${ISSUER}  acme:\n    email: ops@example.com\n`,
+    `${ISSUER}  acme:\n    server: https://acme.example.com/directory\n    privateKeySecretRef: {name: acme-key}\n    caBundle: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==   # no certificate in it\n`,
   ),
   rule('acme-external-account-binding', 'externalAccountBinding without keyID or key Secret', 'External account binding needs keyID and keySecretRef (name and key).', `${DOCS}/configuration/acme/#external-account-bindings`, `${ISSUER}  acme:\n    externalAccountBinding:\n      keySecretRef: {name: eab}\n`),
   rule(
@@ -119,9 +119,9 @@ export const WEBHOOK_RULES: RuleDefinition[] = [
     `${DOCS}/configuration/acme/dns01/`,
     `${ISSUER}  acme:\n    solvers:\n    - dns01:\n        rfc2136:\n          nameserver: ""\n`,
   ),
-  rule('ca-issuer', 'A CA issuer without its Secret', 'spec.ca.secretName names the Secret with the CA certificate and key; OCSP and issuing-certificate URLs cannot be empty.', `${DOCS}/configuration/ca/`, `${ISSUER}  ca: {}\n`),
-  rule('vault-issuer', 'A Vault issuer missing server, path or exactly one auth method', "spec.vault needs server, path (without '..') and one auth method (tokenSecretRef, appRole, kubernetes, clientCertificate or aws) with its required fields.", `${DOCS}/configuration/vault/`, `${ISSUER}  vault:\n    server: https://vault.example.com\n`),
-  rule('venafi-issuer', 'A Venafi issuer missing zone or exactly one of tpp, cloud, ngts', 'spec.venafi needs zone and exactly one of tpp (with url), cloud or ngts (with tsgID and credentialsRef).', `${DOCS}/configuration/venafi/`, `${ISSUER}  venafi:\n    zone: devops\n`),
+  rule('ca-issuer', 'A CA issuer without its Secret, or with an empty URL', 'spec.ca.secretName names the Secret with the CA certificate and key; OCSP and issuing-certificate URLs cannot be empty.', `${DOCS}/configuration/ca/`, `${ISSUER}  ca:\n    secretName: ca-key-pair\n    ocspServers: [""]\n`),
+  rule('vault-issuer', 'A Vault issuer missing server, path or an auth method', "spec.vault needs server, path (without '..') and at least one auth method (tokenSecretRef, appRole, kubernetes, clientCertificate or aws) with its required fields.", `${DOCS}/configuration/vault/`, `${ISSUER}  vault:\n    server: https://vault.example.com\n    path: pki/../sign/web\n    auth:\n      tokenSecretRef: {name: vault-token, key: token}\n`),
+  rule('venafi-issuer', 'A Venafi issuer missing zone or exactly one of tpp, cloud, ngts', 'spec.venafi needs zone and exactly one of tpp (with url), cloud or ngts (with tsgID and credentialsRef).', `${DOCS}/configuration/venafi/`, `${ISSUER}  venafi:\n    zone: ""\n    cloud:\n      apiTokenSecretRef: {name: venafi-token, key: token}\n`),
   rule(
     'certificate-request',
     'A CertificateRequest whose request is missing, not a CSR, or disagrees with its spec',
