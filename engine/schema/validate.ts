@@ -392,6 +392,7 @@ function validateAlternatives(
 ): void {
   if (viaAlias) return;
   const intOrStringOnly = schema['x-kubernetes-int-or-string'] && schema.anyOf?.every((b) => Object.keys(b).every((k) => k === 'type'));
+  if (intOrStringOnly && !schema.oneOf && !schema.allOf && !schema.not) return; // the type check covered it
   const value = defaultedValue(w.doc, node, schema);
   if (schema.anyOf && !intOrStringOnly && !schema.anyOf.some((b) => matchesValue(value, b))) {
     w.report.atNode('schema-alternatives', node, `${formatPath(path)} matches none of the ${schema.anyOf.length} shapes the schema allows (anyOf).`, formatPath(path));

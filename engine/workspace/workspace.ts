@@ -82,8 +82,11 @@ export class Workspace {
     const byUri = new Map<string, Diagnostic[]>();
     const entries = new Map<unknown, WorkspaceEntry>();
     const objects: WorkspaceObject[] = [];
+    const relevant = new Map<ManifestFile, boolean>();
     for (const e of this.entries()) {
-      if (!e.file.isRelevant) continue;
+      let r = relevant.get(e.file);
+      if (r === undefined) relevant.set(e.file, (r = e.file.isRelevant));
+      if (!r) continue;
       entries.set(e.doc, e);
       objects.push({ uri: e.uri, summary: e.object, text: e.doc.checked.text, docKey: e.doc });
     }
