@@ -29,6 +29,15 @@ export interface CompletionEntry {
 
 const MAX_DOC = 4000;
 
+/** Annotation values cert-manager's certificate-shim accepts, for keys with a fixed set. */
+const ANNOTATION_VALUES: Record<string, string[]> = {
+  'cert-manager.io/private-key-algorithm': ['RSA', 'ECDSA', 'Ed25519'],
+  'cert-manager.io/private-key-encoding': ['PKCS1', 'PKCS8'],
+  'cert-manager.io/private-key-rotation-policy': ['Never', 'Always'],
+  'cert-manager.io/issuer-kind': ['Issuer', 'ClusterIssuer'],
+  'acme.cert-manager.io/http01-edit-in-place': ['true', 'false'],
+};
+
 /** Names of the issuers in the workspace that a reference from `namespace` can use. */
 function issuerNames(ws: Workspace | undefined, kind: 'Issuer' | 'ClusterIssuer' | undefined, namespace: string | undefined, range: Range): CompletionEntry[] {
   if (!ws) return [];
@@ -104,6 +113,8 @@ export function complete(file: ManifestFile, pos: Position, store: SchemaStore, 
     if (basePath.join('.') === 'metadata.annotations' && (kind === 'Ingress' || kind === 'Gateway')) {
       if (key === 'cert-manager.io/cluster-issuer') return issuerNames(ws, 'ClusterIssuer', ns, range);
       if (key === 'cert-manager.io/issuer') return issuerNames(ws, 'Issuer', ns, range);
+      const values = ANNOTATION_VALUES[key];
+      if (values) return values.map((v) => ({ label: v, kind: 'enum' as const, detail: key, insertText: /^(true|false)$/.test(v) ? `"${v}"` : v, range }));
     }
     if (!schema) return [];
     const sub = subschemaAt(schema, [...basePath, key]);

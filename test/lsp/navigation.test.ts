@@ -222,3 +222,10 @@ test('quick fixes: an email with a display name becomes the bare address; a miss
   const p3 = await client.waitForVersion(u3['fixed.yaml'], 1);
   assert.ok(!p3.diagnostics.some((x) => x.code === 'schema-required' || x.code === 'acme-issuer'), JSON.stringify(p3.diagnostics));
 });
+
+test('completion of annotation values: the private key algorithms for cert-manager.io/private-key-algorithm', async () => {
+  const text = INGRESS.replace('    cert-manager.io/cluster-issuer: letsencrypt\n', '    cert-manager.io/cluster-issuer: letsencrypt\n    cert-manager.io/private-key-algorithm: \n');
+  const u = await openAll({ 'ann-value.yaml': text });
+  const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u['ann-value.yaml'] }, position: pos(7, 43) });
+  assert.deepEqual(items.map((i) => i.label).sort(), ['ECDSA', 'Ed25519', 'RSA']);
+});
