@@ -20,6 +20,7 @@ import { checkWebhook } from './webhook/check-webhook.js';
 import { checkShim } from './shim/check-shim.js';
 import { extractFacts, type ObjectFacts } from '../workspace/object-facts.js';
 import { Reporter } from './report.js';
+import { hasPlaceholder } from './placeholders.js';
 import type { Diagnostic } from './rule.js';
 
 /** What the workspace needs to know about an object without its syntax tree. */
@@ -159,5 +160,9 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
     }
   }
   const summaries = objects.map(summarize);
-  return new CheckedDocument(text, report.diagnostics, summaries, doc.problems.length > 0, keepTree ? { doc, objects } : undefined);
+  // A diagnostic about a value that is a ${VAR} placeholder is not about the real value.
+  const diagnostics = text.includes('$')
+    ? report.diagnostics.filter((d) => d.code.startsWith('yaml-') || !hasPlaceholder(text.slice(doc.lines.offsetAt(d.range.start), doc.lines.offsetAt(d.range.end))))
+    : report.diagnostics;
+  return new CheckedDocument(text, diagnostics, summaries, doc.problems.length > 0, keepTree ? { doc, objects } : undefined);
 }

@@ -7,6 +7,7 @@ import type { ObjectSummary } from '../check-document.js';
 import type { Fix, Severity } from '../rule.js';
 import type { CertificateFacts, IngressFacts, IssuerFacts, Located } from '../../workspace/object-facts.js';
 import { pickSolver } from './solver-picker.js';
+import { hasPlaceholder } from '../placeholders.js';
 
 /** One object of the workspace, with a way to turn its offsets into findings. */
 export interface WorkspaceObject {
@@ -69,6 +70,11 @@ function setKindFix(o: WorkspaceObject, f: CertificateFacts, kind: string): Cros
 }
 
 export function checkWorkspace(objects: Iterable<WorkspaceObject>, options: CrossOptions): CrossFinding[] {
+  // Findings about a ${VAR} placeholder are not about the real value (see placeholders.ts).
+  return findings(objects, options).filter((f) => !hasPlaceholder(f.object.text.slice(f.start, f.end)));
+}
+
+function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): CrossFinding[] {
   const out: CrossFinding[] = [];
   const issuers: IssuerEntry[] = [];
   const certificates: { object: WorkspaceObject; facts: CertificateFacts }[] = [];
