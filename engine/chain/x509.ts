@@ -1,3 +1,6 @@
-/** @peculiar/x509, loaded after the Reflect polyfill it needs. Import X.509 classes from here. */
-import './reflect-polyfill.js';
+/**
+ * @peculiar/x509, loaded after the Reflect metadata API it needs (its
+ * dependency tsyringe requires it). Import X.509 classes from here.
+ */
+import 'reflect-metadata';
 export * from '@peculiar/x509';
