@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** What a CLI command may touch, so that tests and the real process use the same code. */
 export interface CommandIO {
   cwd: string;
@@ -7,3 +9,32 @@ export interface CommandIO {
 
 /** A problem with how the command was called or with reading its input: exit status 2, no stack trace. */
 export class UsageError extends Error {}
+
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Parses a command's arguments (its options plus --help/-h, positionals
+ * allowed). A mistake is a UsageError that shows the command's usage; with
+ * --help the usage is printed and undefined returned.
+ */
+export function parseCommandArgs<const O extends OptionsConfig>(argv: string[], options: O, usage: string, io: CommandIO) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...options, ...HELP }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.stdout(usage + '\n');
+    return undefined;
+  }
+  return parsed;
+}
+
+/** The --format option: text or json. */
+export function outputFormat(value: unknown): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not "${String(value)}"`);
+  return value;
+}

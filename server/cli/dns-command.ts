@@ -5,7 +5,6 @@
  * An adapter over engine/dns. Exit status: 0 propagated, 1 not propagated,
  * 2 usage error or a check that could not be done (no resolver answered, no zone).
  */
-import { parseArgs } from 'node:util';
 import { challengeRecordName, DnsNameError } from '../../engine/dns/dns-name.js';
 import { NameserverSyntaxError, parseNameserverList, formatNameserver, type NameserverAddress } from '../../engine/dns/nameserver-address.js';
 import { defaultRecursiveNameservers, PUBLIC_FALLBACK_NAMESERVERS, RESOLV_CONF } from '../../engine/dns/default-nameservers.js';
@@ -13,7 +12,7 @@ import { DurationSyntaxError, formatDuration, parseDuration } from '../../engine
 import { checkPropagation, PropagationCheckError, waitForPropagation, type PropagationReport } from '../../engine/dns/propagation.js';
 import { explainResult, summarize } from '../../engine/dns/explain.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../../engine/dns/dns-client.js';
-import { UsageError, type CommandIO } from './command-io.js';
+import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 
 export const DNS_USAGE = `Usage: certsmith dns check NAME [options]
 
@@ -59,11 +58,9 @@ export async function runDns(argv: string[], io: CommandIO): Promise<number> {
 }
 
 async function runDnsCheck(argv: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
+  const parsed = parseCommandArgs(
+    argv,
+    {
         expect: { type: 'string', multiple: true },
         'recursive-nameservers': { type: 'string', multiple: true },
         'recursive-nameservers-only': { type: 'boolean' },
@@ -71,21 +68,13 @@ async function runDnsCheck(argv: string[], io: CommandIO): Promise<number> {
         timeout: { type: 'string' },
         'authoritative-port': { type: 'string' },
         format: { type: 'string', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${DNS_USAGE}`);
-  }
+    },
+    DNS_USAGE,
+    io,
+  );
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(DNS_USAGE + '\n');
-    return 0;
-  }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const format = outputFormat(values.format);
   if (positionals.length === 0) throw new UsageError(`no NAME given\n\n${DNS_USAGE}`);
   if (positionals.length > 1) throw new UsageError(`one NAME at a time (got ${positionals.length}: ${positionals.join(' ')})`);
 

@@ -7,11 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fetchPresentedChain, EndpointError } from '../../engine/chain/endpoint.js';
 import { inspect, DEFAULT_EXPIRY_WARNING_DAYS, type ChainReport, type InspectOptions } from '../../engine/chain/inspect.js';
 import { ChainInputError, extractInput, type ExtractedInput } from '../../engine/chain/pem.js';
-import { UsageError, type CommandIO } from './command-io.js';
+import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 import { ioReason } from './lint-command.js';
 
 export const INSPECT_USAGE = `Usage: certsmith inspect [options] (FILE | - | --host HOST:PORT [--servername NAME])
@@ -41,11 +40,9 @@ Exit status: 0 trusted (and the hostname matches) with no errors, 1 problems
 found, 2 unreadable input, usage or connection problem.`;
 
 export async function runInspect(argv: string[], io: CommandIO, readStdin: () => Buffer = () => readFileSync(0)): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
+  const parsed = parseCommandArgs(
+    argv,
+    {
         format: { type: 'string', default: 'text' },
         roots: { type: 'string' },
         hostname: { type: 'string' },
@@ -54,21 +51,13 @@ export async function runInspect(argv: string[], io: CommandIO, readStdin: () =>
         host: { type: 'string' },
         servername: { type: 'string' },
         timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${INSPECT_USAGE}`);
-  }
+    },
+    INSPECT_USAGE,
+    io,
+  );
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(INSPECT_USAGE + '\n');
-    return 0;
-  }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const format = outputFormat(values.format);
   if (values.host !== undefined && positionals.length) throw new UsageError('give either FILE (or -) or --host, not both');
   if (values.host === undefined && positionals.length !== 1) throw new UsageError(`${positionals.length ? 'only one FILE may be given' : 'no FILE, - or --host given'}\n\n${INSPECT_USAGE}`);
   if (values.servername !== undefined && values.host === undefined) throw new UsageError('--servername needs --host');

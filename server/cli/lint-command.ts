@@ -6,14 +6,13 @@
  */
 import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
-import { parseArgs } from 'node:util';
 import { schemaStore } from '../../engine/schema/schema-store.js';
 import { decodeFile, DEFAULT_MAX_FILE_BYTES, formatBytes } from '../../engine/workspace/file-limits.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
 import { looksRelevant } from '../../engine/workspace/manifest-file.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
-import { UsageError, type CommandIO } from './command-io.js';
+import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 
 export const LINT_USAGE = `Usage: certsmith lint [--format text|json] [--max-file-size BYTES] PATH...
 
@@ -102,28 +101,18 @@ export function ioReason(e: unknown): string {
 }
 
 export function runLint(argv: string[], io: CommandIO): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
+  const parsed = parseCommandArgs(
+    argv,
+    {
         format: { type: 'string', default: 'text' },
         'max-file-size': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${LINT_USAGE}`);
-  }
+    },
+    LINT_USAGE,
+    io,
+  );
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(LINT_USAGE + '\n');
-    return 0;
-  }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const format = outputFormat(values.format);
   let maxBytes = DEFAULT_MAX_FILE_BYTES;
   if (values['max-file-size'] !== undefined) {
     maxBytes = Number(values['max-file-size']);
