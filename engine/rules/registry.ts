@@ -74,6 +74,16 @@ export const RULES: readonly RuleDefinition[] = [
     example: '(a 50 MB file)',
   },
   {
+    id: 'file-template',
+    family: 'file',
+    severity: 'information',
+    title: 'A template, not YAML yet',
+    description:
+      'The file holds Go template actions ({{ .Values.x }}, {{- if }}), as Helm charts do: it is not YAML until rendered, so it is not checked (and the language server stays quiet on it). Lint the rendered output: helm template . | certsmith lint -.',
+    docs: 'https://helm.sh/docs/helm/helm_template/',
+    example: 'metadata:\n  name: {{ .Values.issuer.name }}\n',
+  },
+  {
     id: 'file-not-text',
     family: 'file',
     severity: 'error',

@@ -3,7 +3,10 @@
 /** Files larger than this are not parsed (the API server takes at most 3 MiB per request). */
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-export type TextProblem = { code: 'file-too-large' | 'file-not-text'; message: string };
+export type TextProblem = { code: 'file-too-large' | 'file-not-text' | 'file-template'; message: string };
+
+/** Go template actions as Helm charts use them: `{{ .Values.x }}`, `{{- if ... }}`, `{{ include ... }}`. */
+const TEMPLATE_ACTION = /\{\{-?\s*(\.|\$|if\b|else\b|end\b|range\b|with\b|include\b|template\b|define\b|toYaml\b|tpl\b|required\b|default\b|quote\b|\/\*)/;
 
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
@@ -22,6 +25,12 @@ export function checkText(text: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Text
   }
   if (text.includes('\u0000')) {
     return { code: 'file-not-text', message: 'This file contains NUL bytes: it is binary data, not a YAML manifest.' };
+  }
+  if (text.includes('{{') && TEMPLATE_ACTION.test(text)) {
+    return {
+      code: 'file-template',
+      message: 'This is a template (Helm or another Go-template tool), not YAML until it is rendered, so it is not checked. Check the rendered output instead, e.g. helm template . | certsmith lint -.',
+    };
   }
   return undefined;
 }

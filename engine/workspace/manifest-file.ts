@@ -112,7 +112,8 @@ export class ManifestFile {
    */
   get isRelevant(): boolean {
     // Too large: judged by its beginning. Not text: an editor opened it as YAML, so say what it is.
-    if (this.problem) return this.problem.code === 'file-too-large' ? looksRelevant(this.text.slice(0, 65536)) : true;
+    // Templates are not YAML yet: an editor shows nothing for them.
+    if (this.problem) return this.problem.code === 'file-too-large' ? looksRelevant(this.text.slice(0, 65536)) : this.problem.code === 'file-not-text';
     for (const d of this.documents) {
       for (const o of d.checked.objects) {
         if (KNOWN_GROUPS.has(o.group) || RELEVANT_KINDS.has(o.kind ?? '')) return true;

@@ -5,6 +5,8 @@ export interface CommandIO {
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** All of standard input. */
+  readStdin(): Buffer;
 }
 
 /** A problem with how the command was called or with reading its input: exit status 2, no stack trace. */

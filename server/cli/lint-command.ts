@@ -16,9 +16,10 @@ import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './co
 
 export const LINT_USAGE = `Usage: certsmith lint [--format text|json] [--max-file-size BYTES] PATH...
 
-Checks cert-manager, Ingress and Gateway manifests. PATH is a file or a
-directory (searched recursively for *.yaml and *.yml). All paths together
-form one workspace.
+Checks cert-manager, Ingress and Gateway manifests. PATH is a file, a
+directory (searched recursively for *.yaml and *.yml), or - for standard
+input (helm template . | certsmith lint -). All paths together form one
+workspace.
 
   --format text|json    text: file:line:col: severity: message [code] (default)
                         json: the diagnostics with 0-based LSP positions
@@ -51,6 +52,11 @@ function collectFiles(paths: string[], cwd: string): FileEntry[] {
     out.push({ path, display, explicit });
   };
   for (const p of paths) {
+    if (p === '-') {
+      if (!seen.has('-')) out.push({ path: '-', display: '<stdin>', explicit: true });
+      seen.add('-');
+      continue;
+    }
     const abs = isAbsolute(p) ? p : join(cwd, p);
     let st;
     try {
@@ -126,6 +132,15 @@ export function runLint(argv: string[], io: CommandIO): number {
   for (const f of files) {
     let bytes: Buffer;
     try {
+      if (f.path === '-') {
+        // Standard input: e.g. helm template . | certsmith lint -
+        bytes = io.readStdin();
+        const decoded = decodeFile(bytes, maxBytes);
+        if ('problem' in decoded) workspace.setUnreadable(f.path, decoded.problem);
+        else workspace.set(f.path, decoded.text);
+        shown.push(f);
+        continue;
+      }
       const size = statSync(f.path).size;
       if (size > maxBytes) {
         // A large file found in a directory counts only when its beginning looks like a manifest.

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The `certsmith` command: an adapter over the engine, beside the language
  * server. Each subcommand lives in its own file.
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
     cwd: process.cwd(),
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
+    readStdin: () => readFileSync(0),
   };
   const [command, ...rest] = argv;
   try {

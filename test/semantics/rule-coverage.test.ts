@@ -379,6 +379,31 @@ export const CASES: Record<string, RuleCases> = {
     ],
   },
 
+  'file-template': {
+    positive: [
+      {
+        // A Helm chart template named explicitly: one information note, nothing else.
+        files: {
+          'certificate.yaml': y`
+            apiVersion: cert-manager.io/v1
+            kind: Certificate
+            metadata:
+              name: {{ include "web.fullname" . }}
+            spec:
+              secretName: {{ .Values.tls.secretName }}
+          `,
+        },
+        at: 'certificate.yaml:1:1',
+      },
+    ],
+    negative: [
+      {
+        // Braces in a plain manifest (a JSON-ish flow map, a literal in a comment) are not templates.
+        files: { 'cert.yaml': '# rendered by helm template; values came from {prod}\n' + SMALL_CERT },
+      },
+    ],
+  },
+
   // --- API version and kind -------------------------------------------------
   'api-version-removed': {
     positive: [
