@@ -221,6 +221,26 @@ test('garbage on the wire (invalid JSON, wrong shapes) does not take the server 
   await assertStillServing();
 });
 
+test('an unrendered Helm template gets no YAML errors; a manifest edited into a template has its diagnostics cleared', async () => {
+  const template = `${CERT_HEAD}spec:\n  secretName: {{ .Values.tls.secretName }}\n  issuerRef:\n    name: {{ include "issuer" . }}\n`;
+  const u = uri('templates/certificate.yaml');
+  client.open(u, template);
+  await assertStillServing();
+  const symbols = await requestWithin<DocumentSymbol[] | null>('textDocument/documentSymbol', { textDocument: { uri: u } });
+  assert.deepEqual(symbols ?? [], []);
+  assert.deepEqual(codes(client.diagnostics.get(u)?.diagnostics ?? []), []);
+
+  // A manifest with a real error, then the user turns a value into a template expression.
+  const v = uri('templates/issuer.yaml');
+  client.open(v, CERT.replace('secretName', 'secretname'));
+  const first = await client.waitForVersion(v, 1);
+  assert.ok(codes(first.diagnostics).includes('schema-unknown-field'), JSON.stringify(first.diagnostics));
+  client.change(v, { start: pos(3, 8), end: pos(3, 11) }, '{{ .Release.Name }}');
+  const cleared = await client.waitForDiagnostics(v, (p) => p.diagnostics.length === 0);
+  assert.deepEqual(cleared.diagnostics, []);
+  await assertStillServing();
+});
+
 test('no stack traces were printed and the server is still up', () => {
   assert.ok(client.alive);
   assert.doesNotMatch(client.stderr, /^\s+at /m, client.stderr.slice(0, 2000));
