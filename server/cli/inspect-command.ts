@@ -150,28 +150,13 @@ function parseHostPort(s: string): { host: string; port: number } {
   return { host, port };
 }
 
-/** Exactly the documented JSON report. */
+/** The documented JSON report of `certsmith inspect --format json`. */
+export type InspectJsonReport = ReturnType<typeof toJson>;
+
+/** Exactly the documented JSON report (CertificateInfo is the JSON's certificates[] as is). */
 function toJson(r: ChainReport) {
   return {
-    certificates: r.certificates.map((c) => ({
-      subject: c.subject,
-      issuer: c.issuer,
-      serialNumber: c.serialNumber,
-      notBefore: c.notBefore,
-      notAfter: c.notAfter,
-      dnsNames: c.dnsNames,
-      ipAddresses: c.ipAddresses,
-      emailAddresses: c.emailAddresses,
-      uris: c.uris,
-      isCA: c.isCA,
-      pathLen: c.pathLen,
-      keyAlgorithm: c.keyAlgorithm,
-      keySize: c.keySize,
-      signatureAlgorithm: c.signatureAlgorithm,
-      keyUsage: c.keyUsage,
-      extendedKeyUsage: c.extendedKeyUsage,
-      sha256Fingerprint: c.sha256Fingerprint,
-    })),
+    certificates: r.certificates,
     chain: r.chain,
     trusted: r.trusted,
     hostnameMatches: r.hostnameMatches,

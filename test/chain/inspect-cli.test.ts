@@ -7,35 +7,12 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { InspectJsonReport } from '../../server/cli/inspect-command.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { Pki, opensslFacts, opensslVerify } from './pki.js';
 
-interface JsonReport {
-  certificates: {
-    subject: string;
-    issuer: string;
-    serialNumber: string;
-    notBefore: string;
-    notAfter: string;
-    dnsNames: string[];
-    ipAddresses: string[];
-    emailAddresses: string[];
-    uris: string[];
-    isCA: boolean;
-    pathLen: number | null;
-    keyAlgorithm: string;
-    keySize: number;
-    signatureAlgorithm: string;
-    keyUsage: string[];
-    extendedKeyUsage: string[];
-    sha256Fingerprint: string;
-  }[];
-  chain: number[];
-  trusted: boolean;
-  hostnameMatches: boolean | null;
-  findings: { severity: string; code: string; message: string; certificate: number | null }[];
-}
+type JsonReport = InspectJsonReport;
 
 let pki: Pki;
 let dir: string;
