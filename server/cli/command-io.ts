@@ -35,8 +35,12 @@ export function parseCommandArgs<const O extends OptionsConfig>(argv: string[], 
   return parsed;
 }
 
-/** The --format option: text or json. */
-export function outputFormat(value: unknown): 'text' | 'json' {
-  if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not "${String(value)}"`);
-  return value;
+/** The --format option: text or json, plus the formats a command adds. */
+export function outputFormat<F extends string = never>(value: unknown, extra: readonly F[] = []): 'text' | 'json' | F {
+  const allowed: readonly string[] = ['text', 'json', ...extra];
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    const list = allowed.length === 2 ? 'text or json' : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+    throw new UsageError(`--format must be ${list}, not "${String(value)}"`);
+  }
+  return value as 'text' | 'json' | F;
 }

@@ -1,5 +1,5 @@
 /**
- * `certsmith lint [--format text|json] [--max-file-size BYTES] PATH...`
+ * `certsmith lint [--format text|json|github] [--max-file-size BYTES] PATH...`
  *
  * All paths together form one workspace. Exit status: 0 no error, 1 errors,
  * 2 usage or I/O problems.
@@ -14,15 +14,16 @@ import { looksRelevant } from '../../engine/workspace/manifest-file.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
 import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 
-export const LINT_USAGE = `Usage: certsmith lint [--format text|json] [--max-file-size BYTES] PATH...
+export const LINT_USAGE = `Usage: certsmith lint [--format text|json|github] [--max-file-size BYTES] PATH...
 
 Checks cert-manager, Ingress and Gateway manifests. PATH is a file, a
 directory (searched recursively for *.yaml and *.yml), or - for standard
 input (helm template . | certsmith lint -). All paths together form one
 workspace.
 
-  --format text|json    text: file:line:col: severity: message [code] (default)
+  --format FORMAT       text: file:line:col: severity: message [code] (default)
                         json: the diagnostics with 0-based LSP positions
+                        github: GitHub Actions annotations (::error file=...)
   --max-file-size N     skip files larger than N bytes (default ${DEFAULT_MAX_FILE_BYTES})
 
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.`;
@@ -118,7 +119,7 @@ export function runLint(argv: string[], io: CommandIO): number {
   );
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  const format = outputFormat(values.format);
+  const format = outputFormat(values.format, ['github'] as const);
   let maxBytes = DEFAULT_MAX_FILE_BYTES;
   if (values['max-file-size'] !== undefined) {
     maxBytes = Number(values['max-file-size']);
@@ -189,6 +190,11 @@ export function runLint(argv: string[], io: CommandIO): number {
       summary: { errors, warnings },
     };
     io.stdout(JSON.stringify(json, null, 2) + '\n');
+  } else if (format === 'github') {
+    const lines: string[] = [];
+    for (const r of results) for (const d of r.diagnostics) lines.push(githubAnnotation(r.file.display, d));
+    lines.push(summaryLine(shown.length, errors, warnings));
+    io.stdout(lines.join('\n') + '\n');
   } else {
     const lines: string[] = [];
     for (const r of results) {
@@ -196,11 +202,42 @@ export function runLint(argv: string[], io: CommandIO): number {
         lines.push(`${r.file.display}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`);
       }
     }
-    const checked = `${shown.length} file${shown.length === 1 ? '' : 's'} checked`;
-    lines.push(`${checked}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+    lines.push(summaryLine(shown.length, errors, warnings));
     io.stdout(lines.join('\n') + '\n');
   }
   return errors > 0 ? 1 : 0;
+}
+
+function summaryLine(files: number, errors: number, warnings: number): string {
+  const checked = `${files} file${files === 1 ? '' : 's'} checked`;
+  return `${checked}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`;
+}
+
+/**
+ * One GitHub Actions workflow command (`::error file=...,line=...::message`), which
+ * the runner turns into an annotation on the line of the pull request. Positions are
+ * 1-based; information and hints become notices.
+ */
+function githubAnnotation(file: string, d: Diagnostic): string {
+  const level = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
+  const props = [
+    `file=${escapeProperty(file)}`,
+    `line=${d.range.start.line + 1}`,
+    `col=${d.range.start.character + 1}`,
+    `endLine=${d.range.end.line + 1}`,
+    `endColumn=${d.range.end.character + 1}`,
+    `title=${escapeProperty(`certsmith ${d.code}`)}`,
+  ];
+  return `::${level} ${props.join(',')}::${escapeData(d.message)}`;
+}
+
+/** The escaping of the runner's workflow-command parser (actions/toolkit, command.ts). */
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -15,7 +15,7 @@ const USAGE = `Certsmith ${VERSION}: checks cert-manager manifests before they r
 Usage: certsmith <command> [options]
 
 Commands:
-  lint [--format text|json] PATH...   check manifest files and directories
+  lint [options] PATH... | -          check manifest files and directories
   lsp --stdio | --node-ipc            start the language server
   inspect FILE | - | --host HOST:PORT show and check a certificate chain
   dns check NAME [options]            check DNS-01 TXT record propagation

@@ -174,6 +174,38 @@ test('json and text report the same diagnostics; text positions are the json pos
   assert.match(text.stdout, /^2 files checked: 2 errors, 1 warning\.$/m);
 });
 
+test('github format: one workflow command per diagnostic that the Actions runner turns into the same annotation as json', (t) => {
+  const dir = tempDir(t);
+  // A name with the characters the runner's command syntax reserves (":" and ",").
+  const certName = 'prod,eu:cert.yaml';
+  writeFileSync(join(dir, certName), CERT_WITH_TWO_ERRORS);
+  writeFileSync(join(dir, 'issuer.yaml'), CLUSTER_ISSUER_WITH_NAMESPACE);
+  const gh = runCli(['lint', '--format', 'github', certName, 'issuer.yaml'], { cwd: dir });
+  assert.equal(gh.status, 1, gh.stderr);
+  const json = parseJson(runCli(['lint', '--format', 'json', certName, 'issuer.yaml'], { cwd: dir }));
+  const lines = gh.stdout.trimEnd().split('\n');
+  assert.match(lines.pop()!, SUMMARY);
+  // Decoded as the runner does (actions/runner ActionCommand: unescape %0D %0A %3A %2C %25).
+  const unescape = (v: string) => v.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const LEVEL: Record<string, string> = { error: 'error', warning: 'warning', notice: 'information' };
+  const fromGithub = lines.map((l) => {
+    const m = /^::(error|warning|notice) ([^:]*)::(.*)$/.exec(l);
+    assert.ok(m, `not a workflow command: ${l}`);
+    const props = Object.fromEntries(m[2].split(',').map((kv) => kv.split('=', 2) as [string, string]).map(([k, v]) => [k, unescape(v)]));
+    assert.match(props.title, /^certsmith [a-z0-9-]+$/);
+    return `${props.file} ${props.line}:${props.col}-${props.endLine}:${props.endColumn} ${LEVEL[m[1]]} ${props.title.slice('certsmith '.length)} ${unescape(m[3])}`;
+  });
+  const fromJson = json.files.flatMap((f) =>
+    f.diagnostics.map(
+      (d) =>
+        `${f.path} ${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${d.severity} ${d.code} ${d.message}`,
+    ),
+  );
+  assert.equal(fromJson.length, 3);
+  assert.deepEqual(fromGithub, fromJson);
+  assert.ok(fromGithub[0].startsWith(`${certName} 7:3-`), fromGithub[0]);
+});
+
 test('exit status 0 and a summary when there are only warnings or nothing at all', (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, 'issuer.yaml'), CLUSTER_ISSUER_WITH_NAMESPACE);
