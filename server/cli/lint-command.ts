@@ -133,16 +133,9 @@ export function runLint(argv: string[], io: CommandIO): number {
   for (const f of files) {
     let bytes: Buffer;
     try {
-      if (f.path === '-') {
-        // Standard input: e.g. helm template . | certsmith lint -
-        bytes = io.readStdin();
-        const decoded = decodeFile(bytes, maxBytes);
-        if ('problem' in decoded) workspace.setUnreadable(f.path, decoded.problem);
-        else workspace.set(f.path, decoded.text);
-        shown.push(f);
-        continue;
-      }
-      const size = statSync(f.path).size;
+      // Standard input (helm template . | certsmith lint -) has no size to look at first;
+      // decodeFile below applies the same limits to it.
+      const size = f.path === '-' ? 0 : statSync(f.path).size;
       if (size > maxBytes) {
         // A large file found in a directory counts only when its beginning looks like a manifest.
         if (!f.explicit && !looksRelevant(readHead(f.path, 65536))) continue;
@@ -153,7 +146,7 @@ export function runLint(argv: string[], io: CommandIO): number {
         shown.push(f);
         continue;
       }
-      bytes = readFileSync(f.path);
+      bytes = f.path === '-' ? io.readStdin() : readFileSync(f.path);
     } catch (e) {
       throw new UsageError(`cannot read ${f.display}: ${ioReason(e)}`);
     }
