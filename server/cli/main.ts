@@ -19,6 +19,8 @@ Commands:
   lsp --stdio | --node-ipc            start the language server
   inspect FILE | - | --host HOST:PORT show and check a certificate chain
   dns check NAME [options]            check DNS-01 TXT record propagation
+  issue -f FILE --certificate NAME --out DIR
+                                      issue a Certificate as cert-manager would
   version                             print the version
 
 Run "certsmith <command> --help" for a command's options.`;
@@ -41,6 +43,24 @@ async function main(argv: string[]): Promise<number> {
         return await (await import('./inspect-command.js')).runInspect(rest, io);
       case 'dns':
         return await runDns(rest, io);
+      case 'issue':
+        return await (await import('./issue-command.js')).runIssue(rest, {
+          ...io,
+          onInterrupt(handler) {
+            let count = 0;
+            const listener = () => {
+              // A second Ctrl-C quits at once.
+              if (++count > 1) process.exit(130);
+              handler();
+            };
+            process.on('SIGINT', listener);
+            process.on('SIGTERM', listener);
+            return () => {
+              process.off('SIGINT', listener);
+              process.off('SIGTERM', listener);
+            };
+          },
+        });
       case 'version':
       case '--version':
         io.stdout(`certsmith ${VERSION}\n`);

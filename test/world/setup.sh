@@ -7,9 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# Debian packages the test suite uses (none yet beyond Node.js itself; the
-# issuance, DNS and editor tests add Pebble, bind9, unbound, chromium, ...).
-DEBIAN_PACKAGES=(bind9 bind9-utils bind9-dnsutils unbound)
+# Debian packages the tests and benchmarks use: bind9 (authoritative DNS with
+# RFC 2136 updates), unbound (caching resolver), Pebble (ACME test CA),
+# openssl (the reference for certificate facts), lego (the ACME client
+# bench:issue compares against).
+DEBIAN_PACKAGES=(bind9 bind9-utils bind9-dnsutils unbound pebble lego openssl gcc)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
@@ -30,4 +32,5 @@ fi
 
 echo "setup: installing npm dependencies (npm ci)"
 npm ci --no-audit --no-fund
+bash test/world/go-peers/build-acme-dns.sh
 echo "setup: done"
