@@ -316,6 +316,10 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
     await Promise.all(
       presented.map(async (p) => {
         if (!p.dns) return;
+        if (p.dns.provider.keepsValues) {
+          o.progress(`${p.dns.provider.description} keeps TXT ${p.dns.record.fqdn} (it has no delete; the next issuance replaces it)`);
+          return;
+        }
         try {
           await p.dns.provider.cleanUp(p.dns.record, cleanup);
           o.progress(`removed TXT ${p.dns.record.fqdn} for ${p.identifier}`);

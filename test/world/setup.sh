@@ -32,5 +32,7 @@ fi
 
 echo "setup: installing npm dependencies (npm ci)"
 npm ci --no-audit --no-fund
-bash test/world/go-peers/build-acme-dns.sh
+# Test peers that exist only as Go modules, built once into a cache. A peer
+# the module proxy does not serve is reported and its tests are skipped.
+bash test/world/go-peers/build-acme-dns.sh || [ $? -eq 3 ]
 echo "setup: done"

@@ -39,6 +39,7 @@ export function parseAcmeDnsAccounts(json: Buffer, where: string): Map<string, A
 
 export class AcmeDnsProvider implements Dns01Provider {
   readonly description: string;
+  readonly keepsValues = true;
 
   constructor(
     private readonly host: string,
@@ -73,6 +74,8 @@ export class AcmeDnsProvider implements Dns01Provider {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Api-User': a.username, 'X-Api-Key': a.password },
         body: JSON.stringify({ subdomain: a.subdomain, txt: record.value }),
+        // The API key must never be sent on to another host.
+        redirect: 'error',
         signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(30_000)]) : AbortSignal.timeout(30_000),
       });
     } catch (e) {

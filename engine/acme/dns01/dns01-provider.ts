@@ -17,6 +17,8 @@ export interface Dns01Provider {
   readonly description: string;
   /** Where the record will actually be written, when it is not `fqdn` (acme-dns: the account's fulldomain). */
   target?(record: TxtRecord): string;
+  /** The provider cannot delete values (acme-dns): clean-up leaves them, to be replaced by the next issuance. */
+  readonly keepsValues?: boolean;
   present(record: TxtRecord, signal?: AbortSignal): Promise<void>;
   cleanUp(record: TxtRecord, signal?: AbortSignal): Promise<void>;
 }
