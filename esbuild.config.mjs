@@ -17,4 +17,9 @@ const common = {
 
 await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 await build({ ...common, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js' });
+// The VS Code extension: vscode is provided by the editor at run time.
+// extension.js stays small (activation); dist/lazy.js holds the language client,
+// the commands and the engine, loaded on first use.
+await build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './lazy.js'] });
+await build({ ...common, entryPoints: ['client/lazy.ts'], outfile: 'dist/lazy.js', external: ['vscode'] });
 chmodSync('dist/cli.js', 0o755);

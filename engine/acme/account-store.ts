@@ -25,6 +25,27 @@ export interface AccountRecord {
   createdAt: string;
 }
 
+/** Where ACME account keys live: a directory for the CLI, VS Code's SecretStorage for the extension. */
+export interface AccountKeyStore {
+  /** The key for (ACME server, privateKeySecretRef), created (RSA 2048, as cert-manager) on first use. */
+  load(directoryUrl: string, privateKeySecretRef: string, onCreate?: (where: string) => void): Promise<AccountKey>;
+}
+
+/** A new account key as cert-manager makes one: RSA 2048, PKCS#1 PEM. */
+export function generateAccountKeyPem(): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+}
+
+/** Account keys under a state directory (see accountKeyFromState). */
+export class FileAccountStore implements AccountKeyStore {
+  constructor(readonly stateDir: string) {}
+
+  async load(directoryUrl: string, privateKeySecretRef: string, onCreate?: (where: string) => void): Promise<AccountKey> {
+    return accountKeyFromState(this.stateDir, directoryUrl, privateKeySecretRef, onCreate);
+  }
+}
+
 export interface AccountKey {
   pem: string;
   /** Where it came from, for messages: "Secret cert-manager/le-account" or the state path. */
@@ -49,7 +70,7 @@ function writePrivate(path: string, content: string): void {
 }
 
 /** Checks that a PEM key can serve as an ACME account key (RSA or ECDSA P-256/384/521). */
-function checkAccountKey(pem: string, origin: string): void {
+export function checkAccountKey(pem: string, origin: string): void {
   let type: string | undefined;
   try {
     type = createPrivateKey(pem).asymmetricKeyType;
@@ -77,8 +98,7 @@ export function accountKeyFromState(stateDir: string, directoryUrl: string, priv
       record = existsSync(recordPath) ? (JSON.parse(readFileSync(recordPath, 'utf8')) as AccountRecord) : { directoryUrl, privateKeySecretRef, createdAt: new Date().toISOString() };
     } else {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+      pem = generateAccountKeyPem();
       writePrivate(keyPath, pem);
       record = { directoryUrl, privateKeySecretRef, createdAt: new Date().toISOString() };
       writeFileSync(recordPath, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });

@@ -19,7 +19,7 @@ import { followCnames } from '../dns/cname.js';
 import { summarize } from '../dns/explain.js';
 import { IssueCancelledError, IssueError } from '../issue/issue-error.js';
 import { asRecord, type IssuanceInputs } from '../issue/issuance-inputs.js';
-import { accountKeyFromSecret, accountKeyFromState } from './account-store.js';
+import { accountKeyFromSecret, FileAccountStore, type AccountKeyStore } from './account-store.js';
 import { createAcmeTransport, sleep } from './acme-transport.js';
 import { Http01Responder, formatListenAddress, type ListenAddress } from './http01-responder.js';
 import { dnsSelfCheck, httpSelfCheck } from './self-check.js';
@@ -33,6 +33,10 @@ export interface AcmeIssueOptions {
   dnsNames: string[];
   ipAddresses: string[];
   stateDir: string;
+  /** Where account keys are kept (default: files under stateDir). */
+  accountStore?: AccountKeyStore;
+  /** Use this ACME server instead of spec.acme.server (the editor's "staging instead of production"). */
+  serverOverride?: string;
   recursiveNameservers: NameserverAddress[];
   recursiveOnly: boolean;
   /** Port of authoritative nameservers for the self check (default 53). */
@@ -115,7 +119,8 @@ function acmeError(e: unknown, doing: string): Error {
 export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   const issuerLabel = `${o.inputs.issuer.ref.kind} ${o.inputs.issuer.namespace ? `${o.inputs.issuer.namespace}/` : ''}${o.inputs.issuer.ref.name}`;
   const spec = asRecord(asRecord(o.inputs.issuer.spec).acme);
-  const server = typeof spec.server === 'string' ? spec.server : '';
+  const server = o.serverOverride ?? (typeof spec.server === 'string' ? spec.server : '');
+  if (o.serverOverride && o.serverOverride !== spec.server) o.progress(`using ${o.serverOverride} instead of the Issuer's ${String(spec.server)}`);
   if (!server) throw new IssueError(`${issuerLabel} has no spec.acme.server`);
   const keyRef = asRecord(spec.privateKeySecretRef);
   if (typeof keyRef.name !== 'string' || !keyRef.name) throw new IssueError(`${issuerLabel} has no spec.acme.privateKeySecretRef.name`);
@@ -136,7 +141,7 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   const fromSecret = o.inputs.optionalSecret(keyRef.name)?.['tls.key'];
   const accountKey = fromSecret
     ? accountKeyFromSecret(fromSecret.toString('utf8'), secretRef)
-    : accountKeyFromState(o.stateDir, server, secretRef, (where) => o.progress(`created a new ACME account key in ${where}`));
+    : await (o.accountStore ?? new FileAccountStore(o.stateDir)).load(server, secretRef, (where) => o.progress(`created a new ACME account key in ${where}`));
 
   let externalAccountBinding: { kid: string; hmacKey: string } | undefined;
   const eab = asRecord(spec.externalAccountBinding);

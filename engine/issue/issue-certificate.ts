@@ -21,6 +21,7 @@ import { issueWithAcme } from '../acme/acme-order.js';
 import type { ListenAddress } from '../acme/http01-responder.js';
 import type { RenewalWindow } from '../acme/renewal-info.js';
 import type { TxtRecord } from '../acme/dns01/dns01-provider.js';
+import type { AccountKeyStore } from '../acme/account-store.js';
 import { buildCsr, decodePrivateKeyPem, describeKey, encodePrivateKeyPem, generatePrivateKey, requestedKey, signSelfSigned, signWithCa, PkiError } from '../pki/index.js';
 import { IssueCancelledError, IssueError } from './issue-error.js';
 import { asRecord, resolveIssuanceInputs, type IssuanceInputs } from './issuance-inputs.js';
@@ -34,6 +35,10 @@ export interface IssueRequest {
   clusterResourceNamespace?: string;
   outDir: string;
   stateDir: string;
+  /** Where ACME account keys are kept (default: files under stateDir). */
+  accountStore?: AccountKeyStore;
+  /** Use this ACME server instead of the Issuer's (e.g. Let's Encrypt staging instead of production). */
+  acmeServerOverride?: string;
   recursiveNameservers: NameserverAddress[];
   recursiveOnly: boolean;
   authoritativePort?: number;
@@ -169,6 +174,8 @@ export async function issueCertificate(req: IssueRequest): Promise<IssueSummary>
         dnsNames: strings(spec.dnsNames),
         ipAddresses: strings(spec.ipAddresses),
         stateDir: req.stateDir,
+        accountStore: req.accountStore,
+        serverOverride: req.acmeServerOverride,
         recursiveNameservers: req.recursiveNameservers,
         recursiveOnly: req.recursiveOnly,
         authoritativePort: req.authoritativePort,

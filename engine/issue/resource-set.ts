@@ -48,6 +48,12 @@ export class ResourceSet {
     }
   }
 
+  /** Adds a Secret that is not in any file (e.g. a value kept in the editor's secret storage). */
+  addSecret(namespace: string, name: string, data: Record<string, string>, source: string): void {
+    const value = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, stringData: data };
+    this.resources.push({ apiVersion: 'v1', kind: 'Secret', name, namespace, value, source });
+  }
+
   ofKind(kind: string, group?: string): Resource[] {
     return this.resources.filter((r) => r.kind === kind && (group === undefined || groupOf(r.apiVersion) === group));
   }

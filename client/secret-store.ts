@@ -1,0 +1,77 @@
+/**
+ * Secrets the extension keeps for the user, in VS Code's SecretStorage (the
+ * OS keychain on desktop): ACME account keys per (server, privateKeySecretRef),
+ * and the values of Secrets an issuer needs that are not in the workspace
+ * (TSIG keys, EAB HMAC keys, acme-dns credentials). A missing value is asked
+ * for once (password input) and remembered. Nothing here is ever logged or
+ * written to the workspace; "Export Secret Manifest" is the only way out.
+ */
+import * as vscode from 'vscode';
+import { checkAccountKey, generateAccountKeyPem, type AccountKey, type AccountKeyStore } from '../engine/acme/account-store.js';
+import type { Log } from './log.js';
+
+const ACCOUNT_PREFIX = 'certsmith.acme-account:';
+const SECRET_PREFIX = 'certsmith.secret:';
+const INDEX_KEY = 'certsmith.secret-index';
+
+export class SecretStore implements AccountKeyStore {
+  constructor(
+    private readonly storage: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
+    private readonly log: Log,
+  ) {}
+
+  private async remember(key: string, label: string): Promise<void> {
+    const index = this.state.get<Record<string, string>>(INDEX_KEY, {});
+    if (index[key] !== label) await this.state.update(INDEX_KEY, { ...index, [key]: label });
+  }
+
+  /** Labels of everything stored (never the values), for "Forget a Stored Secret". */
+  stored(): { key: string; label: string }[] {
+    return Object.entries(this.state.get<Record<string, string>>(INDEX_KEY, {})).map(([key, label]) => ({ key, label }));
+  }
+
+  async forget(key: string): Promise<void> {
+    await this.storage.delete(key);
+    const index = { ...this.state.get<Record<string, string>>(INDEX_KEY, {}) };
+    delete index[key];
+    await this.state.update(INDEX_KEY, index);
+  }
+
+  async load(directoryUrl: string, privateKeySecretRef: string, onCreate?: (where: string) => void): Promise<AccountKey> {
+    const key = `${ACCOUNT_PREFIX}${directoryUrl}|${privateKeySecretRef}`;
+    let pem = await this.storage.get(key);
+    if (!pem) {
+      pem = generateAccountKeyPem();
+      await this.storage.store(key, pem);
+      await this.remember(key, `ACME account key for ${privateKeySecretRef} at ${directoryUrl}`);
+      onCreate?.('VS Code secret storage');
+    }
+    checkAccountKey(pem, 'VS Code secret storage');
+    return { pem, origin: `VS Code secret storage (${privateKeySecretRef})`, save: () => {} };
+  }
+
+  /** The stored value of Secret namespace/name key, or undefined. */
+  async secretValue(namespace: string, name: string, key: string): Promise<string | undefined> {
+    const v = await this.storage.get(`${SECRET_PREFIX}${namespace}/${name}/${key}`);
+    if (v) this.log.addSecret(v);
+    return v;
+  }
+
+  /** Asks for a Secret's value (password box) and stores it; undefined when the person cancels. */
+  async askSecretValue(namespace: string, name: string, key: string, purpose: string): Promise<string | undefined> {
+    const value = await vscode.window.showInputBox({
+      title: `Certsmith: ${purpose}`,
+      prompt: `Value of key "${key}" of Secret ${namespace}/${name} (not in the workspace). It is kept in VS Code's secret storage, never in the workspace.`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() === '' ? 'A value is needed' : undefined),
+    });
+    if (value === undefined) return undefined;
+    const k = `${SECRET_PREFIX}${namespace}/${name}/${key}`;
+    await this.storage.store(k, value.trim());
+    await this.remember(k, `Secret ${namespace}/${name} key ${key} (${purpose})`);
+    this.log.addSecret(value.trim());
+    return value.trim();
+  }
+}
