@@ -8,17 +8,9 @@
 import * as vscode from 'vscode';
 import type { IssuedRecord, IssuedStore } from '../issuance/issued-store.js';
 import { readSettings } from '../settings.js';
+import type { CertificateEntry } from '../../engine/language/certificate-list.js';
 
-export interface CertificateEntry {
-  uri: string;
-  name: string;
-  namespace: string | null;
-  secretName: string | null;
-  dnsNames: string[];
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  issuerRef: { name: string; kind: string; group: string };
-  issuer: null | { kind: string; name: string; uri: string; type: string; acmeServer: string | null };
-}
+export type { CertificateEntry } from '../../engine/language/certificate-list.js';
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 /**
- * What the cross-resource checks, navigation and completion need to know
- * about an object, extracted once when its document is checked: plain values
+ * What the cross-resource checks, navigation, completion and code lenses need
+ * to know about an object, extracted once when its document is checked: plain values
  * plus the source offsets (in the document's text) of the nodes they came
  * from, so that a finding is reported on the right node without re-parsing.
  */
@@ -29,6 +29,8 @@ export interface CertificateFacts {
   secretName?: Located;
   /** The names an ACME order would hold: dnsNames, and commonName when set. */
   dnsNames: Located[];
+  /** spec.commonName when set (the same object as the last of dnsNames). */
+  commonName?: Located;
   labels: Record<string, string>;
 }
 
@@ -36,8 +38,19 @@ export interface IssuerFacts {
   type: 'Issuer';
   issuerType?: 'acme' | 'ca' | 'selfSigned' | 'vault' | 'venafi';
   acmeServer?: Located;
-  solvers: SolverChoice[];
+  solvers: SolverFacts[];
   caSecretName?: Located;
+}
+
+/** One ACME solver: what the solver picker needs, and where its `dns01:` key is. */
+export interface SolverFacts extends SolverChoice {
+  dns01Key?: Located<null>;
+}
+
+/** A v1 Secret: whether it holds a certificate (data or stringData has a non-empty tls.crt). */
+export interface SecretFacts {
+  type: 'Secret';
+  hasTlsCrt: boolean;
 }
 
 export interface IngressFacts {
@@ -51,7 +64,7 @@ export interface IngressFacts {
   secretNames: Located[];
 }
 
-export type ObjectFacts = CertificateFacts | IssuerFacts | IngressFacts;
+export type ObjectFacts = CertificateFacts | IssuerFacts | IngressFacts | SecretFacts;
 
 function located(obj: KubeObject, at: PathSegment[], value: string | undefined): Located | undefined {
   if (value === undefined || value === '') return undefined;
@@ -60,13 +73,16 @@ function located(obj: KubeObject, at: PathSegment[], value: string | undefined):
   return { value, start: r[0], end: r[1] };
 }
 
-function solverChoices(acme: Json | undefined): SolverChoice[] {
-  return list(acme, 'solvers').map((raw) => {
+function solverChoices(o: KubeObject, acme: Json | undefined): SolverFacts[] {
+  return list(acme, 'solvers').map((raw, i) => {
     const s = isObject(raw) ? raw : {};
     const sel = obj(s.selector);
+    const dns01 = s.dns01 !== undefined && s.dns01 !== null;
+    const key = dns01 ? located(o, ['spec', 'acme', 'solvers', i, 'dns01'], '-') : undefined;
     return {
       http01: s.http01 !== undefined && s.http01 !== null,
-      dns01: s.dns01 !== undefined && s.dns01 !== null,
+      dns01,
+      ...(key ? { dns01Key: { value: null, start: key.start, end: key.end } } : {}),
       ...(sel
         ? {
             selector: {
@@ -88,6 +104,7 @@ export function extractFacts(o: KubeObject): ObjectFacts | undefined {
   if (o.group === 'cert-manager.io' && o.kind === 'Certificate') {
     const ref = obj(spec?.issuerRef);
     const refKey = ref ? located(o, ['spec', 'issuerRef'], '-') : undefined;
+    const commonName = located(o, ['spec', 'commonName'], str(spec, 'commonName'));
     return {
       type: 'Certificate',
       issuerName: located(o, ['spec', 'issuerRef', 'name'], str(ref, 'name')),
@@ -97,8 +114,9 @@ export function extractFacts(o: KubeObject): ObjectFacts | undefined {
       secretName: located(o, ['spec', 'secretName'], str(spec, 'secretName')),
       dnsNames: [
         ...list(spec, 'dnsNames').flatMap((x, i) => (typeof x === 'string' ? [located(o, ['spec', 'dnsNames', i], x)!].filter(Boolean) : [])),
-        ...(str(spec, 'commonName') ? [located(o, ['spec', 'commonName'], str(spec, 'commonName'))!] : []),
+        ...(commonName ? [commonName] : []),
       ],
+      ...(commonName ? { commonName } : {}),
       labels: Object.fromEntries(Object.entries(obj(meta?.labels) ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
     };
   }
@@ -109,9 +127,16 @@ export function extractFacts(o: KubeObject): ObjectFacts | undefined {
       type: 'Issuer',
       issuerType: types.length === 1 ? types[0] : undefined,
       acmeServer: located(o, ['spec', 'acme', 'server'], str(acme, 'server')),
-      solvers: solverChoices(acme),
+      solvers: solverChoices(o, acme),
       caSecretName: located(o, ['spec', 'ca', 'secretName'], str(obj(spec?.ca), 'secretName')),
     };
+  }
+  if (o.apiVersion === 'v1' && o.kind === 'Secret') {
+    const crt = (m: unknown) => {
+      const v = obj(m)?.['tls.crt'];
+      return typeof v === 'string' && v !== '';
+    };
+    return { type: 'Secret', hasTlsCrt: crt(plain.data) || crt(plain.stringData) };
   }
   const isIngress = o.group === 'networking.k8s.io' && o.kind === 'Ingress';
   const isGateway = o.group === 'gateway.networking.k8s.io' && o.kind === 'Gateway';

@@ -19,6 +19,7 @@ import {
   MarkupKind,
   SymbolKind,
   type CodeAction,
+  type CodeLens,
   type CompletionItem,
   type Location,
   type Connection,
@@ -34,6 +35,15 @@ import { complete, type CompletionEntry } from '../../engine/language/completion
 import { hover } from '../../engine/language/hover.js';
 import { documentSymbols } from '../../engine/language/symbols.js';
 import { definition, references } from '../../engine/language/navigation.js';
+import { codeLenses } from '../../engine/language/code-lenses.js';
+import {
+  CERTIFICATES_CHANGED_NOTIFICATION,
+  CERTIFICATES_REQUEST,
+  dns01Names,
+  listCertificates,
+  resolveWorkspace,
+  type CertificatesResult,
+} from '../../engine/language/certificate-list.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
 import { warmUp } from '../../engine/workspace/warm-up.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
@@ -145,6 +155,49 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
       }
     }
     republishCross(changed);
+    if (changed.length > 0) certificatesMaybeChanged();
+  };
+
+  /** Check every document edited since the last check now (a request about the whole workspace is coming). */
+  const flushNow = (): void => {
+    if (pending.size > 0) flush();
+  };
+
+  /**
+   * certsmith/certificatesChanged: sent (debounced) when the Certificate list differs from the
+   * last one sent. Code lenses depend on other files too (an issuer's server or solvers): the
+   * client is asked to refresh them when the list or the DNS-01 names change, if it can.
+   */
+  const CERTIFICATES_DEBOUNCE_MS = 300;
+  let certificatesTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastCertificates = JSON.stringify([]);
+  let lastLensInputs = JSON.stringify([]);
+  let codeLensRefresh = false;
+  const certificatesMaybeChanged = (): void => {
+    if (certificatesTimer) clearTimeout(certificatesTimer);
+    certificatesTimer = setTimeout(() => {
+      certificatesTimer = undefined;
+      try {
+        flushNow();
+        const resolved = resolveWorkspace(workspace);
+        const list = JSON.stringify(listCertificates(workspace, resolved));
+        let refresh = false;
+        if (list !== lastCertificates) {
+          lastCertificates = list;
+          refresh = true;
+          void connection.sendNotification(CERTIFICATES_CHANGED_NOTIFICATION);
+        }
+        const lensInputs = JSON.stringify(resolved.certificates.map(dns01Names));
+        if (lensInputs !== lastLensInputs) {
+          lastLensInputs = lensInputs;
+          refresh = true;
+        }
+        if (refresh && codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      } catch (e) {
+        logError('listing certificates', e);
+      }
+    }, CERTIFICATES_DEBOUNCE_MS);
+    certificatesTimer.unref?.();
   };
 
   /** An edit in one file can change what is found in others (an Issuer renamed, a Secret taken twice). */
@@ -203,6 +256,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
       else {
         trace?.(`indexed ${loaded} manifest files of ${files.length} YAML files in ${(performance.now() - t0).toFixed(0)} ms`);
         republishCross();
+        certificatesMaybeChanged();
       }
     };
     setImmediate(step);
@@ -222,6 +276,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
       } else if (inFolders(path) && /\.ya?ml$/i.test(path)) loadFromDisk(change.uri, path);
     }
     republishCross();
+    certificatesMaybeChanged();
   });
 
   const schedule = (uri: string): void => {
@@ -253,6 +308,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     };
     const fromFolders = (params.workspaceFolders ?? []).map((f) => toPath(f.uri));
     folders = (fromFolders.length ? fromFolders : [params.rootUri ? toPath(params.rootUri) : undefined]).filter((x): x is string => !!x);
+    codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -262,6 +318,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
         definitionProvider: true,
         referencesProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'certsmith', version: '0.1.0' },
     };
@@ -289,6 +346,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
       }
     }
     republishCross();
+    certificatesMaybeChanged();
   });
 
   connection.onCompletion((params): CompletionItem[] => {
@@ -372,6 +430,27 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     } catch (e) {
       logError('code actions', e);
       return [];
+    }
+  });
+
+  connection.onCodeLens((params): CodeLens[] => {
+    try {
+      // Lenses depend on issuers and Certificates in other documents too.
+      flushNow();
+      return codeLenses(workspace, params.textDocument.uri).map((l) => ({ range: l.range, command: l.command }));
+    } catch (e) {
+      logError('code lenses', e);
+      return [];
+    }
+  });
+
+  connection.onRequest(CERTIFICATES_REQUEST, (): CertificatesResult => {
+    try {
+      flushNow();
+      return { certificates: listCertificates(workspace) };
+    } catch (e) {
+      logError('listing certificates', e);
+      return { certificates: [] };
     }
   });
 

@@ -6,7 +6,7 @@
 import type { ObjectSummary } from '../check-document.js';
 import type { Fix, Severity } from '../rule.js';
 import type { CertificateFacts, IngressFacts, IssuerFacts, Located } from '../../workspace/object-facts.js';
-import { pickSolver } from './solver-picker.js';
+import { pickSolver, type SolverChoice } from './solver-picker.js';
 import { hasPlaceholder } from '../placeholders.js';
 
 /** One object of the workspace, with a way to turn its offsets into findings. */
@@ -39,16 +39,43 @@ const LE_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 const LE_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
 
 /** Namespaces are compatible when equal or when either is unset (kubectl applies it to the context's namespace). */
-function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   return a === undefined || b === undefined || a === b;
 }
 
-interface IssuerEntry {
-  object: WorkspaceObject;
+/** An Issuer or ClusterIssuer as references see it (a ClusterIssuer has no namespace). */
+export interface IssuerIdentity {
   kind: 'Issuer' | 'ClusterIssuer';
   name: string;
   namespace?: string;
   facts: IssuerFacts;
+}
+
+/** The object as an issuer that references can name, or undefined (not an issuer, or no name). */
+export function issuerIdentity(s: ObjectSummary): IssuerIdentity | undefined {
+  if (s.facts?.type !== 'Issuer' || !s.name) return undefined;
+  return { kind: s.kind as 'Issuer' | 'ClusterIssuer', name: s.name, namespace: s.kind === 'Issuer' ? s.namespace : undefined, facts: s.facts };
+}
+
+/** The issuers a reference matches under cert-manager's rules: a ClusterIssuer by name, an Issuer by name in the referrer's namespace. */
+export function matchingIssuers<T extends IssuerIdentity>(issuers: readonly T[], kind: string, name: string, namespace: string | undefined): T[] {
+  return issuers.filter((i) => i.kind === kind && i.name === name && (kind === 'ClusterIssuer' || sameNamespace(i.namespace, namespace)));
+}
+
+/** The cert-manager issuer a Certificate's issuerRef names (undefined: no name, or an external issuer's group). */
+export function certificateIssuerRef(f: CertificateFacts): { kind: string; name: Located } | undefined {
+  if (!f.issuerName || (f.issuerGroup && f.issuerGroup !== 'cert-manager.io')) return undefined;
+  return { kind: f.issuerKind?.value ?? 'Issuer', name: f.issuerName };
+}
+
+/** The solver cert-manager picks for one name of an ACME order (a wildcard is offered DNS-01 only), or undefined. */
+export function solverForName(name: string, solvers: SolverChoice[], labels: Record<string, string>): number | undefined {
+  const offered = name.startsWith('*.') ? { http01: false, dns01: true } : { http01: true, dns01: true };
+  return pickSolver(name, offered, solvers, labels);
+}
+
+interface IssuerEntry extends IssuerIdentity {
+  object: WorkspaceObject;
 }
 
 function lineIndentAt(text: string, offset: number): { lineStart: number; indent: string } {
@@ -86,13 +113,13 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
     const f = s.facts;
     if (s.kind === 'Secret' && s.apiVersion === 'v1' && s.name) secrets.push({ name: s.name, namespace: s.namespace });
     if (!f || !s.name) continue;
-    if (f.type === 'Issuer') issuers.push({ object, kind: s.kind as 'Issuer' | 'ClusterIssuer', name: s.name, namespace: s.kind === 'Issuer' ? s.namespace : undefined, facts: f });
+    const issuer = issuerIdentity(s);
+    if (issuer) issuers.push({ object, ...issuer });
     else if (f.type === 'Certificate') certificates.push({ object, facts: f });
-    else shims.push({ object, facts: f });
+    else if (f.type === 'Ingress' || f.type === 'Gateway') shims.push({ object, facts: f });
   }
 
-  const find = (kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined) =>
-    issuers.filter((i) => i.kind === kind && i.name === name && (kind === 'ClusterIssuer' || sameNamespace(i.namespace, namespace)));
+  const find = (kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined) => matchingIssuers(issuers, kind, name, namespace);
 
   /** Resolves a reference; reports what is wrong; returns the issuer when exactly one matches. */
   const resolve = (object: WorkspaceObject, at: Located, kind: string, name: string, namespace: string | undefined, certFacts?: CertificateFacts): IssuerEntry | undefined => {
@@ -142,9 +169,9 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
 
   for (const { object, facts } of certificates) {
     const ns = object.summary.namespace;
-    const group = facts.issuerGroup;
-    if (!facts.issuerName || (group && group !== 'cert-manager.io')) continue;
-    const issuer = resolve(object, facts.issuerName, facts.issuerKind?.value ?? 'Issuer', facts.issuerName.value, ns, facts);
+    const ref = certificateIssuerRef(facts);
+    if (!ref) continue;
+    const issuer = resolve(object, ref.name, ref.kind, ref.name.value, ns, facts);
     if (!issuer || issuer.facts.issuerType !== 'acme') continue;
     const solvers = issuer.facts.solvers;
     const seen = new Set<string>();
@@ -152,8 +179,7 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
       if (seen.has(name.value)) continue;
       seen.add(name.value);
       const wildcard = name.value.startsWith('*.');
-      const offered = wildcard ? { http01: false, dns01: true } : { http01: true, dns01: true };
-      if (pickSolver(name.value, offered, solvers, facts.labels) !== undefined) continue;
+      if (solverForName(name.value, solvers, facts.labels) !== undefined) continue;
       if (wildcard && pickSolver(name.value, { http01: true, dns01: true }, solvers, facts.labels) !== undefined) {
         out.push({
           object,

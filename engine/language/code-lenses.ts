@@ -1,0 +1,127 @@
+/**
+ * Code lenses: commands shown above the objects of a manifest file. Their ids
+ * and arguments are a contract with the editor extension, which implements
+ * the commands:
+ *
+ * - above each cert-manager Certificate (its first line):
+ *   - "Issue (staging)" (ACME issuer on Let's Encrypt, production or staging),
+ *     "Issue" (other ACME servers, issuer not found, Vault, Venafi),
+ *     "Issue (local)" (SelfSigned, CA) → `certsmith.issueCertificate`
+ *     `[{ uri, name, namespace }]`;
+ *   - "Inspect" → `certsmith.inspectChain` `[{ kind: 'certificate', uri, name, namespace }]`;
+ *   - with an ACME issuer that would solve at least one of its names with
+ *     DNS-01: "Check DNS-01" → `certsmith.checkDns01` `[{ names }]` (those names);
+ * - above each v1 Secret whose data or stringData holds tls.crt:
+ *   "Inspect chain" → `certsmith.inspectChain` `[{ kind: 'secret', uri, range }]`
+ *   (range: the Secret object);
+ * - above each `dns01:` key of an ACME issuer's solver: "Check DNS-01
+ *   propagation" → `certsmith.checkDns01` `[{ names }]`, the names of the
+ *   workspace's Certificates that this issuer and this solver would validate.
+ *
+ * Issuers are resolved and solvers picked as the cross-resource checks do
+ * (certificate-list.ts); positions come from the facts each object's check
+ * extracted from its YAML nodes, so no document is re-parsed.
+ */
+import type { Range } from '../manifests/position.js';
+import type { ObjectSummary } from '../rules/check-document.js';
+import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
+import { dns01Names, isLetsEncrypt, objectRange, resolveWorkspace, type LspRange, type ResolvedCertificate, type WorkspaceIssuer } from './certificate-list.js';
+
+export const ISSUE_CERTIFICATE_COMMAND = 'certsmith.issueCertificate';
+export const INSPECT_CHAIN_COMMAND = 'certsmith.inspectChain';
+export const CHECK_DNS01_COMMAND = 'certsmith.checkDns01';
+
+export interface IssueCertificateArgs {
+  uri: string;
+  name: string;
+  /** metadata.namespace, or null when unset. */
+  namespace: string | null;
+}
+
+export type InspectChainArgs =
+  | { kind: 'certificate'; uri: string; name: string; namespace: string | null }
+  /** range: the Secret object in the document. */
+  | { kind: 'secret'; uri: string; range: LspRange };
+
+export interface CheckDns01Args {
+  /** Names whose DNS-01 records to check (may be empty). */
+  names: string[];
+}
+
+export type LensCommand =
+  | { title: 'Issue' | 'Issue (staging)' | 'Issue (local)'; command: typeof ISSUE_CERTIFICATE_COMMAND; arguments: [IssueCertificateArgs] }
+  | { title: 'Inspect' | 'Inspect chain'; command: typeof INSPECT_CHAIN_COMMAND; arguments: [InspectChainArgs] }
+  | { title: 'Check DNS-01' | 'Check DNS-01 propagation'; command: typeof CHECK_DNS01_COMMAND; arguments: [CheckDns01Args] };
+
+export interface CommandLens {
+  /** A single line, in file positions. */
+  range: Range;
+  command: LensCommand;
+}
+
+function issueTitle(c: ResolvedCertificate): 'Issue' | 'Issue (staging)' | 'Issue (local)' {
+  const f = c.issuer?.facts;
+  if (f?.issuerType === 'acme') return isLetsEncrypt(f.acmeServer?.value) ? 'Issue (staging)' : 'Issue';
+  if (f?.issuerType === 'selfSigned' || f?.issuerType === 'ca') return 'Issue (local)';
+  return 'Issue';
+}
+
+/** The code lenses of one file of the workspace, in file order. */
+export function codeLenses(ws: Workspace, uri: string): CommandLens[] {
+  const file = ws.get(uri);
+  if (!file || file.documents.length === 0) return [];
+  const resolved = resolveWorkspace(ws);
+  const certificates = new Map<ObjectSummary, ResolvedCertificate>();
+  for (const c of resolved.certificates) if (c.entry.uri === uri) certificates.set(c.entry.object, c);
+  const issuers = new Map<ObjectSummary, WorkspaceIssuer>();
+  for (const i of resolved.issuers) if (i.entry.uri === uri) issuers.set(i.entry.object, i);
+  /** The names each solver of this file's issuers would validate, by issuer and solver index. */
+  const solverNames = new Map<WorkspaceIssuer, Map<number, Set<string>>>();
+  if (issuers.size > 0) {
+    for (const c of resolved.certificates) {
+      if (!c.issuer || c.issuer.entry.uri !== uri) continue;
+      let bySolver = solverNames.get(c.issuer);
+      if (!bySolver) solverNames.set(c.issuer, (bySolver = new Map()));
+      for (const { name, solver } of c.solverByName) {
+        if (solver === undefined) continue;
+        let names = bySolver.get(solver);
+        if (!names) bySolver.set(solver, (names = new Set()));
+        names.add(name);
+      }
+    }
+  }
+
+  const out: CommandLens[] = [];
+  for (const doc of file.documents) {
+    for (const object of doc.checked.objects) {
+      const f = object.facts;
+      if (!f) continue;
+      const entry: WorkspaceEntry = { uri, file, doc, object };
+      const at = (offset: number): Range => objectRange(entry, offset, offset);
+      if (f.type === 'Certificate') {
+        const c = certificates.get(object);
+        if (!c) continue; // no name: nothing to issue or inspect yet
+        const namespace = object.namespace ?? null;
+        const range = at(object.start);
+        out.push({ range, command: { title: issueTitle(c), command: ISSUE_CERTIFICATE_COMMAND, arguments: [{ uri, name: c.name, namespace }] } });
+        out.push({ range, command: { title: 'Inspect', command: INSPECT_CHAIN_COMMAND, arguments: [{ kind: 'certificate', uri, name: c.name, namespace }] } });
+        const names = dns01Names(c);
+        if (names.length > 0) out.push({ range, command: { title: 'Check DNS-01', command: CHECK_DNS01_COMMAND, arguments: [{ names }] } });
+      } else if (f.type === 'Secret') {
+        if (!f.hasTlsCrt) continue;
+        out.push({
+          range: at(object.start),
+          command: { title: 'Inspect chain', command: INSPECT_CHAIN_COMMAND, arguments: [{ kind: 'secret', uri, range: objectRange(entry, object.start, object.end) }] },
+        });
+      } else if (f.type === 'Issuer') {
+        const issuer = issuers.get(object);
+        f.solvers.forEach((s, k) => {
+          if (!s.dns01Key) return;
+          const names = [...(issuer ? solverNames.get(issuer)?.get(k) ?? [] : [])];
+          out.push({ range: at(s.dns01Key.start), command: { title: 'Check DNS-01 propagation', command: CHECK_DNS01_COMMAND, arguments: [{ names }] } });
+        });
+      }
+    }
+  }
+  return out;
+}
