@@ -113,11 +113,23 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
   /** CERTSMITH_TRACE=1: log how long each check takes (to the client's output, never file contents). */
   const trace = process.env.CERTSMITH_TRACE ? (m: string) => connection.console.log(m) : undefined;
 
+  /**
+   * The version of each document last given to the workspace. A request (hover,
+   * completion, ...) may bring a document up to date before the scheduled flush
+   * runs; the document then stays pending, so that the flush still publishes
+   * the diagnostics of that version.
+   */
+  const syncedVersion = new Map<string, number>();
+
   const sync = (uri: string): void => {
     if (!pending.has(uri)) return;
-    pending.delete(uri);
     const doc = documents.get(uri);
-    if (!doc) return;
+    if (!doc) {
+      pending.delete(uri);
+      return;
+    }
+    if (syncedVersion.get(uri) === doc.version) return;
+    syncedVersion.set(uri, doc.version);
     const t0 = performance.now();
     const stats = workspace.set(uri, doc.getText());
     trace?.(`checked ${uri}: ${stats.reparsed}/${stats.documents} documents re-checked in ${(performance.now() - t0).toFixed(1)} ms`);
@@ -147,6 +159,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     for (const uri of changed) {
       try {
         sync(uri);
+        pending.delete(uri);
         publish(uri);
         lastCross.set(uri, JSON.stringify(workspace.crossDiagnostics().get(uri) ?? []));
       } catch (e) {
@@ -333,6 +346,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     pending.delete(uri);
+    syncedVersion.delete(uri);
     workspace.delete(uri);
     lastCross.delete(uri);
     if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });

@@ -333,3 +333,17 @@ test('the server is still up after all of this', () => {
   assert.ok(client.alive);
   assert.doesNotMatch(client.stderr, /^\s+at /m, client.stderr);
 });
+
+test('a request right after an edit does not swallow the diagnostics of that edit', async () => {
+  const text = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\nspec:\n  secretName: web-tls\n  issuerRef:\n    name: ca\n  dnsNames: [a.example.com]\n';
+  const { uri: u } = await openAndWait('race.yaml', text);
+  // The edit and a hover in the same burst: the hover brings the document up to date first.
+  const v = client.change(u, range(5, 2, 5, 12), 'secretNme');
+  const hover = client.request('textDocument/hover', { textDocument: { uri: u }, position: pos(4, 1) });
+  const published = await client.waitForVersion(u, v, 10_000);
+  await hover;
+  assert.ok(
+    published.diagnostics.some((d) => /secretNme/.test(messageText(d.message))),
+    `the edit's diagnostics are published: ${published.diagnostics.map((d) => messageText(d.message)).join(' | ')}`,
+  );
+});
