@@ -51,10 +51,13 @@ export async function inspectCommand(arg: unknown, deps: { issued: IssuedStore; 
   const options: InspectOptions = { expiryWarningDays: settings.expiryWarningDays };
   let text: string | Uint8Array | undefined;
   let title = 'selection';
+  /** The whole file the input is, when it is one (the panel follows it). */
+  let file: vscode.Uri | undefined;
   try {
     if (arg instanceof vscode.Uri) {
       text = readFileSync(arg.fsPath);
       title = path.basename(arg.fsPath);
+      file = arg;
     } else if (arg && typeof arg === 'object' && (arg as InspectArg).kind === 'secret' && (arg as InspectArg).uri && (arg as InspectArg).range) {
       const a = arg as InspectArg;
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(a.uri!));
@@ -70,6 +73,7 @@ export async function inspectCommand(arg: unknown, deps: { issued: IssuedStore; 
         return undefined;
       }
       text = readFileSync(path.join(rec.outDir, 'secret.yaml'));
+      file = vscode.Uri.file(path.join(rec.outDir, 'secret.yaml'));
       title = `${rec.namespace}/${rec.secretName} (issued ${rec.issuedAt.slice(0, 16).replace('T', ' ')})`;
     } else {
       const editor = vscode.window.activeTextEditor;
@@ -78,6 +82,7 @@ export async function inspectCommand(arg: unknown, deps: { issued: IssuedStore; 
       } else if (editor && /-----BEGIN CERTIFICATE-----|kind:\s*Secret/.test(editor.document.getText())) {
         text = editor.document.getText();
         title = vscode.workspace.asRelativePath(editor.document.uri);
+        if (editor.document.uri.scheme === 'file' && editor.document.languageId !== 'yaml') file = editor.document.uri;
         // In a YAML file with several documents, the Secret under the cursor.
         if (editor.document.languageId === 'yaml') {
           const offset = editor.document.offsetAt(editor.selection.active);
@@ -98,6 +103,7 @@ export async function inspectCommand(arg: unknown, deps: { issued: IssuedStore; 
           if (!files?.[0]) return undefined;
           text = readFileSync(files[0].fsPath);
           title = path.basename(files[0].fsPath);
+          file = files[0];
         } else {
           const hp = await vscode.window.showInputBox({ title: 'Certsmith: TLS server', prompt: 'HOST:PORT (port 443 when omitted)', validateInput: (v) => (parseHostPort(v) ? undefined : 'Use HOST:PORT, e.g. example.com:443') });
           if (!hp) return undefined;
@@ -109,7 +115,8 @@ export async function inspectCommand(arg: unknown, deps: { issued: IssuedStore; 
       }
     }
     const report = inspect(extractInput(text!), options);
-    ChainPanel.show(report, title);
+    const followed = file;
+    ChainPanel.show(report, title, followed ? { file: followed, reinspect: () => inspect(extractInput(readFileSync(followed.fsPath)), options) } : undefined);
     deps.log.info(`inspected ${title}: ${report.trusted ? 'trusted' : 'not trusted'}, ${report.summary.errors} errors, ${report.summary.warnings} warnings`);
     return report;
   } catch (e) {

@@ -110,7 +110,8 @@ test('panel HTML escapes certificate text and keeps a strict content security po
   assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
   assert.match(html, /Evil \\&lt;script\\&gt;alert\(1\)/, 'the issuer name, escaped');
   assert.match(html, /default-src 'none'; style-src 'nonce-NONCE';/);
-  assert.match(html, /id="verdict">Not trusted/);
+  assert.match(html, /id="verdict" role="status">Not trusted/);
+  assert.doesNotMatch(html, / style="/, "no style attributes (the CSP would block them)");
   const dns = renderDnsHtml([{ name: '_acme-challenge.<x>', report: null, status: '<checking>' }], 'N');
   assert.match(dns, /_acme-challenge\.&lt;x&gt;/);
   assert.doesNotMatch(dns, /<checking>/);
