@@ -167,6 +167,11 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
     throw acmeError(e, 'registering the ACME account');
   }
 
+  // As cert-manager's ACME issuer: a commonName must also be one of the names (ACME orders carry only SANs).
+  const commonName = typeof o.inputs.certificate.spec.commonName === 'string' ? o.inputs.certificate.spec.commonName : '';
+  if (commonName && !o.dnsNames.includes(commonName) && !o.ipAddresses.includes(commonName)) {
+    throw new IssueError(`the Certificate's commonName "${commonName}" is not among its dnsNames or ipAddresses; ACME requires that a commonName is also one of them`, `add "${commonName}" to spec.dnsNames, or remove spec.commonName`);
+  }
   const identifiers = [...o.dnsNames.map((value) => ({ type: 'dns', value })), ...o.ipAddresses.map((value) => ({ type: 'ip', value }))];
   if (identifiers.length === 0) throw new IssueError('the Certificate has no dnsNames or ipAddresses; an ACME certificate needs at least one');
   o.progress(`creating an order for ${identifiers.map((i) => i.value).join(', ')}`);

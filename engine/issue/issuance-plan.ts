@@ -131,6 +131,8 @@ export function planIssuance(resources: ResourceSet, o: PlanOptions): IssuancePl
       if (dns01.acmeDNS !== undefined) need(asRecord(a.accountSecretRef).name, asRecord(a.accountSecretRef).key ?? '', 'the acme-dns accounts');
     }
     if (!dnsNames.length && !ipAddresses.length) problems.push('the Certificate has no dnsNames or ipAddresses');
+    const cn = typeof spec.commonName === 'string' ? spec.commonName : '';
+    if (cn && !dnsNames.includes(cn) && !ipAddresses.includes(cn)) problems.push(`the commonName "${cn}" is not among the dnsNames or ipAddresses, which ACME requires`);
   } else {
     problems.push(`${label} is not a SelfSigned, CA or ACME issuer; only those can be issued locally`);
   }

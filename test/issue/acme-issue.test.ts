@@ -225,6 +225,14 @@ test('Ctrl-C while waiting for propagation: the TXT records are removed, nothing
   assert.equal(existsSync(out), false);
 });
 
+test('a commonName that is not among the dnsNames is refused before any order, as cert-manager does', (t) => {
+  const dir = tempDir(t);
+  const r = issue(dir, `${world.issuerYaml()}---\n${certificateYaml({ name: 'cn', dnsNames: [`cn.${world.zone}`], extra: '  commonName: other.example.test\n' })}`, 'cn');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /commonName "other\.example\.test" is not among its dnsNames or ipAddresses/);
+  assert.doesNotMatch(r.stderr, /creating an order/);
+});
+
 test('a solver that cannot be used locally says so and points at --dns01-manual', (t) => {
   const dir = tempDir(t);
   const solvers = `      - dns01:
