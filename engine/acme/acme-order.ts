@@ -139,6 +139,9 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   // Account key: the Issuer's Secret when given, else the state directory.
   const secretRef = `${o.inputs.secretNamespace}/${keyRef.name}`;
   const fromSecret = o.inputs.optionalSecret(keyRef.name)?.['tls.key'];
+  if (!fromSecret && spec.disableAccountKeyGeneration === true) {
+    throw new IssueError(`${issuerLabel} sets disableAccountKeyGeneration, so its ACME account key must come from Secret ${secretRef} (key tls.key), which is not in the given files`, 'add that Secret manifest with another -f');
+  }
   const accountKey = fromSecret
     ? accountKeyFromSecret(fromSecret.toString('utf8'), secretRef)
     : await (o.accountStore ?? new FileAccountStore(o.stateDir)).load(server, secretRef, (where) => o.progress(`created a new ACME account key in ${where}`));

@@ -11,6 +11,7 @@
  *    nameservers (never the system resolver) and the port is the responder's.
  */
 import http from 'node:http';
+import { isIP } from 'node:net';
 import { Resolver } from '../dns/resolver.js';
 import { waitForPropagation, PropagationCheckError, type PropagationReport, type WaitProgress } from '../dns/propagation.js';
 import { explainResult } from '../dns/explain.js';
@@ -104,8 +105,8 @@ export async function httpSelfCheck(name: string, token: string, keyAuthorizatio
   for (let attempt = 1; ; attempt++) {
     if (o.signal?.aborted) throw new IssueCancelledError();
     try {
-      const resolver = new Resolver({ nameservers: o.recursiveNameservers, timeoutMs: 2000, attempts: 2, signal: o.signal });
-      const addresses = await addressesOf(name, resolver);
+      // An IP address identifier (RFC 8738) is fetched from that address itself.
+      const addresses = isIP(name) ? [name] : await addressesOf(name, new Resolver({ nameservers: o.recursiveNameservers, timeoutMs: 2000, attempts: 2, signal: o.signal }));
       if (addresses.length === 0) {
         lastProblem = `${name} has no A or AAAA record at the recursive nameservers`;
       } else {

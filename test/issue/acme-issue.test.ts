@@ -143,6 +143,19 @@ test('HTTP-01 with the built-in responder: ECDSA P-384 and Ed25519 keys', async 
   assert.equal(probe.status, 3);
 });
 
+test('HTTP-01 for an IP address identifier (RFC 8738): the token is served and checked at that address', async (t) => {
+  const dir = tempDir(t);
+  const solvers = `      - http01:
+          ingress: {}`;
+  const manifests = `${world.issuerYaml({ solvers })}---\n${certificateYaml({ name: 'ip', dnsNames: [`ip.${world.zone}`], extra: '  ipAddresses: [127.0.0.1]\n' })}`;
+  const r = issue(dir, manifests, 'ip');
+  assert.equal(r.status, 0, r.stderr);
+  const text = openssl(['x509', '-in', join(r.out, 'tls.crt'), '-noout', '-ext', 'subjectAltName']).out;
+  assert.match(text, /IP Address:127\.0\.0\.1/);
+  const secret = parse(readFileSync(join(r.out, 'secret.yaml'), 'utf8')) as { metadata: { annotations: Record<string, string> } };
+  assert.equal(secret.metadata.annotations['cert-manager.io/ip-sans'], '127.0.0.1');
+});
+
 test('external account binding required by the CA: issued with EAB; a clear error without it', async (t) => {
   const dir = tempDir(t);
   const hmacKey = 'zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W';
