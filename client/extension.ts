@@ -116,7 +116,9 @@ export function activate(context: vscode.ExtensionContext): CertsmithApi {
   });
 
   const consider = (doc: vscode.TextDocument) => {
-    if (!client && doc.languageId === 'yaml' && RELEVANT.test(doc.getText(new vscode.Range(0, 0, 400, 0)))) void startServer().catch((e) => log.error(`the language server did not start: ${(e as Error).message}`));
+    if (client || starting || doc.languageId !== 'yaml' || !RELEVANT.test(doc.getText(new vscode.Range(0, 0, 400, 0)))) return;
+    // After activation returns: loading the language client and starting the server is not activation work.
+    setTimeout(() => void startServer().catch((e) => log.error(`the language server did not start: ${(e as Error).message}`)), 0);
   };
   vscode.workspace.textDocuments.forEach(consider);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(consider));
