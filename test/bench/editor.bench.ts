@@ -89,7 +89,7 @@ async function main(): Promise<number> {
   const section = [
     SECTION_HEADING,
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, in code-server ${CODE_SERVER_VERSION} (VS Code 1.100) driven by Chromium, with dist/certsmith.vsix installed. Each round reloads the window (a new extension host).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, in code-server ${CODE_SERVER_VERSION} (VS Code 1.100) driven by Chromium, with dist/certsmith.vsix installed. Each round reloads the window (a new extension host); the first round is the first activation after code-server starts, with cold caches, which is why it is slower.`,
     '',
     '| what | median |',
     '|---|---|',
