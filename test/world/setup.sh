@@ -12,6 +12,10 @@ cd "$(dirname "$0")/../.."
 # openssl (the reference for certificate facts), lego (the ACME client
 # bench:issue compares against).
 DEBIAN_PACKAGES=(bind9 bind9-utils bind9-dnsutils unbound pebble lego openssl gcc)
+# The end-to-end suite (test/e2e) drives a real VS Code (code-server) with
+# Debian's Chromium; code-server's native modules need these to build, and
+# ripgrep stands in for the rg its install step would download.
+DEBIAN_PACKAGES+=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep python3 make g++)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
@@ -35,4 +39,7 @@ npm ci --no-audit --no-fund
 # Test peers that exist only as Go modules, built once into a cache. A peer
 # the module proxy does not serve is reported and its tests are skipped.
 bash test/world/go-peers/build-acme-dns.sh || [ $? -eq 3 ]
+bash test/world/go-peers/build-kubernetes.sh || [ $? -eq 3 ]
+# code-server (VS Code 1.100 for the end-to-end suite and `npm start`), once into a cache.
+bash test/world/editor/install-code-server.sh || [ $? -eq 3 ]
 echo "setup: done"
