@@ -15,7 +15,9 @@ const common = {
   alias: { yaml: './node_modules/yaml/browser/index.js' },
 };
 
-await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+// The cluster commands (and @kubernetes/client-node) are a bundle of their own, required only when one runs.
+await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cluster-commands.js'] });
+await build({ ...common, entryPoints: ['server/cli/cluster-commands.ts'], outfile: 'dist/cluster-commands.js' });
 await build({ ...common, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js' });
 // The VS Code extension: vscode is provided by the editor at run time.
 // extension.js stays small (activation); dist/lazy.js holds the language client,

@@ -26,6 +26,8 @@ export interface Diagnostic {
   message: string;
   /** The rule's documentation link. */
   href: string;
+  /** Who reports it, when not Certsmith's local checks ("certsmith-cluster": an API server's answer). */
+  source?: string;
   /** The field path the diagnostic is about (`spec.privateKey.algorithm`), when there is one. */
   path?: string;
   /** For rules that reproduce cert-manager's webhook: its field error type (Required, Invalid, ...) and detail text. */

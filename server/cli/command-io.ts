@@ -10,7 +10,9 @@ export interface CommandIO {
 }
 
 /** A problem with how the command was called or with reading its input: exit status 2, no stack trace. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;

@@ -7,6 +7,15 @@ import { UsageError, type CommandIO } from './command-io.js';
 import { runLint } from './lint-command.js';
 import { runLsp } from './lsp-command.js';
 import { runDns } from './dns-command.js';
+import type * as ClusterCommands from './cluster-commands.js';
+
+/**
+ * dist/cluster-commands.js (a separate bundle: see esbuild.config.mjs), loaded
+ * with require: an import() of it would make Node's ESM loader scan all of it.
+ */
+function clusterCommands(): typeof ClusterCommands {
+  return require('./cluster-commands.js') as typeof ClusterCommands;
+}
 
 const VERSION = '0.1.0';
 
@@ -21,6 +30,7 @@ Commands:
   dns check NAME [options]            check DNS-01 TXT record propagation
   issue -f FILE --certificate NAME --out DIR
                                       issue a Certificate as cert-manager would
+  apply [--dry-run] PATH...           server-side apply (or dry run) to a cluster
   version                             print the version
 
 Run "certsmith <command> --help" for a command's options.`;
@@ -61,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
             };
           },
         });
+      case 'apply':
+        return await clusterCommands().runApply(rest, io);
       case 'version':
       case '--version':
         io.stdout(`certsmith ${VERSION}\n`);
@@ -75,8 +87,9 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`certsmith: ${e.message}\n`);
+    // A UsageError may come from dist/cluster-commands.js, a bundle with its own copy of the class.
+    if (e instanceof UsageError || (e as Error)?.name === 'UsageError') {
+      io.stderr(`certsmith: ${(e as Error).message}\n`);
       return 2;
     }
     // Anything else is a bug: say so in one line; the stack only on request.

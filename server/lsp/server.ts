@@ -85,7 +85,7 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
     severity: SEVERITY[d.severity],
     code: d.code,
     codeDescription: { href: d.href },
-    source: 'certsmith',
+    source: d.source ?? 'certsmith',
     message: d.message,
     ...(d.path ? { data: { path: d.path } } : {}),
   };

@@ -1,0 +1,191 @@
+/**
+ * HTTPS to one API server, with the credentials and CA of a kubeconfig
+ * context (client-node's KubeConfig: client certificates, bearer tokens,
+ * token files, exec credential plugins, basic auth, the cluster's CA and
+ * tls-server-name, insecure-skip-tls-verify).
+ *
+ * One keep-alive connection pool per connection (maxSockets bounds the
+ * requests in flight), a time limit per request, and failures turned into
+ * ClusterErrors that say what happened (refused, not trusted, 401, timeout).
+ * Response bodies are handed to the caller and never logged: they may hold
+ * Secret data.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { ClusterError, networkError, timeoutError, type Endpoint } from './cluster-error.js';
+import type { ClusterTarget } from './kubeconfig.js';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_SOCKETS = 8;
+
+export interface ConnectionOptions {
+  /** Per request (default 30 s). */
+  timeoutMs?: number;
+  /** Connections kept to the server, and so requests in flight (default 8). */
+  maxSockets?: number;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | undefined>;
+  body?: string;
+  contentType?: string;
+  accept?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** For the timeout message: "to PATCH certificates/web". */
+  what?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** The body as JSON, or undefined when it is not JSON (a proxy's HTML page, "404 page not found"). */
+export function jsonBody(r: ApiResponse): any {
+  try {
+    return JSON.parse(r.text);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Auth {
+  headers: Record<string, string>;
+  auth?: string;
+}
+
+export class ClusterConnection {
+  readonly endpoint: Endpoint;
+  private readonly base: string;
+  private readonly agent: http.Agent;
+  private readonly timeoutMs: number;
+  /** Static credentials are read once; plugin and token-file users are asked per request (tokens expire). */
+  private readonly dynamicAuth: boolean;
+
+  private constructor(
+    readonly target: ClusterTarget,
+    agent: http.Agent,
+    private staticAuth: Auth,
+    options: ConnectionOptions,
+  ) {
+    this.endpoint = { context: target.context, server: target.server, cluster: target.cluster, user: target.user };
+    this.base = target.server.replace(/\/+$/, '');
+    this.agent = agent;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const user = target.kc.getCurrentUser();
+    this.dynamicAuth = !!(user && (user.exec || user.authProvider));
+  }
+
+  /** Reads the context's credentials (runs an exec plugin if it has one) and prepares the connection pool. Sends nothing. */
+  static async open(target: ClusterTarget, options: ConnectionOptions = {}): Promise<ClusterConnection> {
+    let url: URL;
+    try {
+      url = new URL(target.server);
+    } catch {
+      throw new ClusterError('config', `cluster "${target.cluster}" of context "${target.context}" has no valid server address ("${target.server}")`);
+    }
+    const tls = await credentials(target);
+    const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
+    let agent: http.Agent;
+    if (url.protocol === 'https:') {
+      agent = new https.Agent({
+        keepAlive: true,
+        maxSockets,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        pfx: tls.pfx,
+        passphrase: tls.passphrase,
+        servername: tls.servername,
+        // Only when the kubeconfig says insecure-skip-tls-verify; otherwise always verified.
+        rejectUnauthorized: tls.rejectUnauthorized !== false,
+      });
+    } else if (url.protocol === 'http:') {
+      agent = new http.Agent({ keepAlive: true, maxSockets });
+    } else {
+      throw new ClusterError('config', `cluster "${target.cluster}" of context "${target.context}" has server ${target.server}: only https:// (or http://) is supported`);
+    }
+    return new ClusterConnection(target, agent, { headers: { ...((tls.headers as Record<string, string>) ?? {}) }, auth: tls.auth ?? undefined }, options);
+  }
+
+  /** Sends a request; returns any HTTP answer except 401, which throws (as do network failures and the time limit). */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    const auth = this.dynamicAuth ? await credentials(this.target) : this.staticAuth;
+    let url = this.base + path;
+    const q = Object.entries(options.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    if (q.length) url += (url.includes('?') ? '&' : '?') + new URLSearchParams(q).toString();
+    const headers: Record<string, string> = { ...(auth.headers ?? {}), 'user-agent': 'certsmith', accept: options.accept ?? 'application/json' };
+    if (options.body !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(options.body));
+    }
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const mod = url.startsWith('https:') ? https : http;
+    const response = await new Promise<ApiResponse>((resolve, reject) => {
+      let settled = false;
+      const fail = (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        reject(e instanceof ClusterError ? e : networkError(e, this.endpoint));
+      };
+      const req = mod.request(url, { method, agent: this.agent, headers, auth: auth.auth }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', fail);
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      const timer = setTimeout(() => {
+        const e = timeoutError(this.endpoint, timeoutMs, options.what ?? `${method} ${path.split('?')[0]}`);
+        req.destroy(e);
+        fail(e);
+      }, timeoutMs);
+      const onAbort = () => {
+        const e = new ClusterError('aborted', 'cancelled');
+        req.destroy(e);
+        fail(e);
+      };
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', fail);
+      req.end(options.body);
+    });
+    if (response.status === 401) {
+      const server = jsonBody(response)?.message as string | undefined;
+      throw new ClusterError(
+        'unauthorized',
+        `the API server of context "${this.endpoint.context}" at ${this.endpoint.server} does not accept the credentials of user "${this.endpoint.user}" (401 Unauthorized${server && server !== 'Unauthorized' ? `: ${server}` : ''}): they are wrong or have expired`,
+        'Log in again (refresh the token or client certificate in the kubeconfig), or pick another --context.',
+      );
+    }
+    return response;
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** TLS material and auth headers from the kubeconfig (runs the exec plugin, reads token files). */
+async function credentials(target: ClusterTarget): Promise<https.RequestOptions & Auth> {
+  const opts: https.RequestOptions = {};
+  try {
+    await target.kc.applyToHTTPSOptions(opts);
+  } catch (e) {
+    const msg = ((e as Error).message ?? String(e)).split('\n')[0];
+    throw new ClusterError('unauthorized', `cannot get the credentials of user "${target.user}" (context "${target.context}"): ${msg}`, 'Check the user entry of the kubeconfig (its exec plugin, token or certificate files).');
+  }
+  // client-node builds its own agent here; ours replaces it.
+  delete opts.agent;
+  return opts as https.RequestOptions & Auth;
+}

@@ -1,0 +1,7 @@
+/**
+ * The commands that talk to a cluster. They are bundled on their own
+ * (dist/cluster-commands.js, with @kubernetes/client-node) and loaded only
+ * when one of them runs, so that `lint` and the other commands do not parse
+ * the Kubernetes client at start-up.
+ */
+export { runApply } from './apply-command.js';
