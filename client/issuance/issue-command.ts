@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import { issueCertificate, type IssueSummary } from '../../engine/issue/issue-certificate.js';
 import { planIssuance, LETS_ENCRYPT_PRODUCTION, type IssuancePlan } from '../../engine/issue/issuance-plan.js';
 import { IssueCancelledError, IssueError } from '../../engine/issue/issue-error.js';
-import { certificateAt, certificatesIn } from '../../engine/issue/certificate-at.js';
+import { certificateAt } from '../../engine/issue/certificate-at.js';
 import { parseListenAddress } from '../../engine/acme/http01-responder.js';
 import { parseNameserverList, type NameserverAddress } from '../../engine/dns/nameserver-address.js';
 import { defaultRecursiveNameservers } from '../../engine/dns/default-nameservers.js';
@@ -273,4 +273,3 @@ export async function renewCommand(arg: unknown, deps: IssueDeps): Promise<Issue
   return summary;
 }
 
-export { certificatesIn };

@@ -19,6 +19,7 @@ import { followCnames } from '../dns/cname.js';
 import { summarize } from '../dns/explain.js';
 import { IssueCancelledError, IssueError } from '../issue/issue-error.js';
 import { asRecord, type IssuanceInputs } from '../issue/issuance-inputs.js';
+import { LETS_ENCRYPT_PRODUCTION } from '../issue/issuance-plan.js';
 import { accountKeyFromSecret, FileAccountStore, type AccountKeyStore } from './account-store.js';
 import { createAcmeTransport, sleep } from './acme-transport.js';
 import { Http01Responder, formatListenAddress, type ListenAddress } from './http01-responder.js';
@@ -70,7 +71,6 @@ interface PendingChallenge {
   dns?: { provider: Dns01Provider; record: TxtRecord; checkName: string };
 }
 
-const LE_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 
 function solverChoices(solvers: unknown[]): SolverChoice[] {
   return solvers.map((s) => {
@@ -126,7 +126,7 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   if (typeof keyRef.name !== 'string' || !keyRef.name) throw new IssueError(`${issuerLabel} has no spec.acme.privateKeySecretRef.name`);
   const solvers = Array.isArray(spec.solvers) ? spec.solvers : [];
   if (solvers.length === 0) throw new IssueError(`${issuerLabel} has no spec.acme.solvers, so no challenge can be solved`);
-  if (server === LE_PRODUCTION) o.progress("using Let's Encrypt production: real certificates, real rate limits");
+  if (server === LETS_ENCRYPT_PRODUCTION) o.progress("using Let's Encrypt production: real certificates, real rate limits");
 
   let caBundlePem: string | undefined;
   if (typeof spec.caBundle === 'string' && spec.caBundle !== '') {

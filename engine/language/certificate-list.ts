@@ -15,6 +15,7 @@
  * (engine/workspace/object-facts.ts): no document is re-parsed.
  */
 import type { Range } from '../manifests/position.js';
+import { LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING } from '../issue/issuance-plan.js';
 import { certificateIssuerRef, issuerIdentity, matchingIssuers, solverForName, type IssuerIdentity } from '../rules/cross/check-workspace.js';
 import type { CertificateFacts } from '../workspace/object-facts.js';
 import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
@@ -93,7 +94,7 @@ export interface ResolvedWorkspace {
   certificates: ResolvedCertificate[];
 }
 
-const LETS_ENCRYPT = new Set(['https://acme-v02.api.letsencrypt.org/directory', 'https://acme-staging-v02.api.letsencrypt.org/directory']);
+const LETS_ENCRYPT = new Set([LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING]);
 
 /** True for Let's Encrypt's production or staging directory. */
 export function isLetsEncrypt(server: string | undefined): boolean {
