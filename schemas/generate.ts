@@ -34,6 +34,7 @@ const outDir = process.argv[2] ?? here;
 const OPENAPI_FILE = join(upstream, 'kubernetes', 'apis__networking.k8s.io__v1_openapi.json');
 
 const openapi = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+  paths?: Record<string, Obj>;
   components: { schemas: Record<string, Obj> };
 };
 const defs = openapi.components.schemas;
@@ -59,8 +60,10 @@ function inlineRefs(schema: Obj, seen: string[] = []): Obj {
       if (!target) throw new Error(`unresolved $ref ${v}`);
       const resolved = inlineRefs(target, [...seen, name]);
       if (name === 'io.k8s.apimachinery.pkg.util.intstr.IntOrString') {
+        // Older documents say `type: string`, current ones `oneOf: [integer, string]`; toJsonSchema writes the anyOf.
         delete resolved.type;
         delete resolved.format;
+        delete resolved.oneOf;
         resolved['x-kubernetes-int-or-string'] = true;
       }
       if (FREE_FORM_REFS.has(name)) resolved['x-kubernetes-preserve-unknown-fields'] = true;
@@ -69,8 +72,10 @@ function inlineRefs(schema: Obj, seen: string[] = []): Obj {
       return resolved;
     }
     if (k === 'allOf' && Array.isArray(v) && v.length === 1 && isObj(v[0]) && '$ref' in v[0]) {
-      // OpenAPI 3 wraps "ref + description" as allOf: [{$ref}].
-      Object.assign(out, inlineRefs(v[0], seen));
+      // OpenAPI 3 wraps "ref + description" as allOf: [{$ref}]; as for a plain $ref, the
+      // field's own keywords (its description, default) win over the referenced type's.
+      const resolved = inlineRefs(v[0], seen);
+      for (const [rk, rv] of Object.entries(resolved)) if (!(rk in schema) || rk === 'allOf') out[rk] = rv;
       continue;
     }
     out[k] = isObj(v) ? inlineRefs(v, seen) : Array.isArray(v) ? v.map((e) => (isObj(e) ? inlineRefs(e, seen) : e)) : v;
@@ -210,7 +215,26 @@ function generateFromCrd(file: string, sourceLabel: string): void {
   }
 }
 
+/**
+ * Resource name and scope of each kind, from the document's REST paths: the
+ * GET of /apis/GROUP/VERSION[/namespaces/{namespace}]/PLURAL/{name} names its kind.
+ */
+function resourcesFromPaths(): Map<string, { plural: string; scope: 'Namespaced' | 'Cluster' }> {
+  const out = new Map<string, { plural: string; scope: 'Namespaced' | 'Cluster' }>();
+  for (const [path, item] of Object.entries(openapi.paths ?? {})) {
+    const m = /^\/apis\/([^/]+)\/([^/]+)\/(namespaces\/\{namespace\}\/)?([a-z0-9]+)\/\{name\}$/.exec(path);
+    const get = isObj(item.get) ? item.get : undefined;
+    const gvk = get?.['x-kubernetes-group-version-kind'];
+    if (!m || !isObj(gvk)) continue;
+    const [, group, version, ns, plural] = m;
+    if (gvk.group !== group || gvk.version !== version) continue;
+    out.set(`${group}/${version}/${gvk.kind as string}`, { plural, scope: ns ? 'Namespaced' : 'Cluster' });
+  }
+  return out;
+}
+
 function generateBuiltin(): void {
+  const resources = resourcesFromPaths();
   for (const [name, def] of Object.entries(defs)) {
     const gvks = def['x-kubernetes-group-version-kind'];
     if (!Array.isArray(gvks) || gvks.length !== 1 || !isObj(gvks[0])) continue;
@@ -221,7 +245,9 @@ function generateBuiltin(): void {
     // rules of CRDs, but the effect for a client is the same. Status is server-owned.
     const body = toJsonSchema(markObjects(inlined));
     const schema = envelope(group, version, kind, body);
-    const scope = kind === 'IngressClass' ? 'Cluster' : 'Namespaced';
+    const resource = resources.get(`${group}/${version}/${kind}`);
+    if (!resource) throw new Error(`${OPENAPI_FILE}: no REST path serves ${group}/${version} ${kind}`);
+    const { plural, scope } = resource;
     schema['x-kubernetes-scope'] = scope;
     writeSchema(
       {
@@ -229,7 +255,7 @@ function generateBuiltin(): void {
         group,
         version,
         kind,
-        plural: kind.toLowerCase() + (kind.endsWith('s') ? 'es' : kind.endsWith('y') ? '' : 's'),
+        plural,
         scope,
         served: true,
         storage: true,

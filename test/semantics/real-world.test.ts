@@ -31,10 +31,14 @@ test('Gateway API kinds and versions without a bundled schema (ListenerSet, GRPC
     ['gateway.networking.k8s.io/v1', 'GRPCRoute'],
     ['gateway.networking.k8s.io/v1alpha2', 'TLSRoute'],
     ['gateway.networking.k8s.io/v1beta1', 'ReferenceGrant'],
-    ['networking.k8s.io/v1', 'IPAddress'],
   ]) {
     assert.deepEqual(lint(t, `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: x\n  namespace: web\nspec: {}\n`), [], `${apiVersion} ${kind}`);
   }
+  // networking.k8s.io/v1 IPAddress has a schema since the Kubernetes 1.34 OpenAPI document: cluster-scoped, spec.parentRef required.
+  assert.deepEqual(lint(t, 'apiVersion: networking.k8s.io/v1\nkind: IPAddress\nmetadata:\n  name: x\n  namespace: web\nspec: {}\n'), [
+    '5:3 warning metadata-namespace-ignored IPAddress is cluster-scoped: metadata.namespace is ignored by the API server.',
+    '6:1 error schema-required Missing required field "parentRef" in spec (spec.parentRef).',
+  ]);
 });
 
 test('a near miss of a Gateway API kind is a warning with a suggestion; of a cert-manager kind an error', (t) => {
