@@ -29,6 +29,7 @@ import { fieldDiagnostic, kindDiagnostic, rejectionOf, type FieldConflict, type 
 import type { ForbiddenDetails } from './api-status.js';
 import type { Diagnostic } from '../rules/rule.js';
 import type { SourceObject } from './source-objects.js';
+import { resourcePath } from './resource-path.js';
 
 export const FIELD_MANAGER = 'certsmith';
 export const DEFAULT_APPLY_CONCURRENCY = 8;
@@ -62,6 +63,8 @@ export interface ObjectResult {
   conflicts?: FieldConflict[];
   forbidden?: ForbiddenDetails;
   diagnostics: Diagnostic[];
+  /** With keepObjects: the object as the server returned it. */
+  object?: Record<string, any>;
 }
 
 export interface ApplyOptions {
@@ -70,6 +73,8 @@ export interface ApplyOptions {
   fieldManager?: string;
   concurrency?: number;
   signal?: AbortSignal;
+  /** Keep the object the server returned (the dry-run result, for diff) on each result. It may be a Secret with its data: never log it. */
+  keepObjects?: boolean;
   /** Called as each object's result is known (in completion order). */
   onResult?: (r: ObjectResult) => void;
 }
@@ -90,12 +95,6 @@ export interface ApplyReport {
 export function objectLabel(apiVersion: string, kind: string, name: string): string {
   const { group } = splitApiVersion(apiVersion);
   return `${kind.toLowerCase()}${group ? `.${group}` : ''}/${name}`;
-}
-
-function resourcePath(info: ResourceInfo, namespace: string | undefined, name?: string): string {
-  const prefix = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
-  const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return `${prefix}${ns}/${info.resource}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
 }
 
 /** Runs `fn` over the items with at most `limit` in flight; stops starting new ones once `stop()` is true. */
@@ -191,7 +190,7 @@ export async function applyObjects(conn: ClusterConnection, objects: readonly So
       async (p) => {
         try {
           const known = dryRun ? undefined : await before.get(listKey(p));
-          done(await applyOne(conn, p.so, p.info, p.namespace, p.origin, known, { dryRun, fieldManager, force: !!options.forceConflicts, signal: options.signal, dryRunNamespaces }));
+          done(await applyOne(conn, p.so, p.info, p.namespace, p.origin, known, { dryRun, fieldManager, force: !!options.forceConflicts, signal: options.signal, dryRunNamespaces, keepObjects: !!options.keepObjects }));
         } catch (e) {
           fail(e);
         }
@@ -241,6 +240,7 @@ interface OneOptions {
   force: boolean;
   signal?: AbortSignal;
   dryRunNamespaces: Set<string>;
+  keepObjects: boolean;
 }
 
 async function applyOne(
@@ -264,8 +264,9 @@ async function applyOne(
     what: `to apply ${label}`,
   });
   if (r.status === 200 || r.status === 201) {
-    // Only metadata is read: the body of a Secret holds its data.
-    const md = jsonBody(r)?.metadata ?? {};
+    // Only metadata is read (unless the caller keeps the object): the body of a Secret holds its data.
+    const returned = jsonBody(r);
+    const md = returned?.metadata ?? {};
     const rv: string | undefined = md.resourceVersion;
     const previous = known?.get(so.name);
     let outcome: ApplyOutcome;
@@ -275,7 +276,7 @@ async function applyOne(
     else if (previous === undefined) outcome = 'created';
     else outcome = previous === rv ? 'unchanged' : 'configured';
     if (o.dryRun && r.status === 201 && so.kind === 'Namespace' && info.group === '') o.dryRunNamespaces.add(so.name);
-    return { ...common, outcome, resourceVersion: rv, previousResourceVersion: previous, uid: md.uid, diagnostics: [] };
+    return { ...common, outcome, resourceVersion: rv, previousResourceVersion: previous, uid: md.uid, diagnostics: [], ...(o.keepObjects && returned ? { object: returned } : {}) };
   }
   const status = asStatus(jsonBody(r));
   if (o.dryRun && r.status === 404 && status?.details?.kind === 'namespaces' && namespace && o.dryRunNamespaces.has(namespace)) {

@@ -19,6 +19,14 @@ export type ClusterErrorKind =
   | 'timeout'
   /** An answer the client cannot work with (an unexpected status on discovery, not JSON). */
   | 'server'
+  /** 403: RBAC does not allow this verb on this resource for this user. */
+  | 'forbidden'
+  /** The object asked for does not exist. */
+  | 'not-found'
+  /** The cluster does not serve the kind (cert-manager or the Gateway API not installed, another version). */
+  | 'not-served'
+  /** A watch or wait ran out of time (the object did not reach the state waited for). */
+  | 'wait-timeout'
   /** Cancelled by the caller. */
   | 'aborted';
 

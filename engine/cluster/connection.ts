@@ -67,6 +67,7 @@ export class ClusterConnection {
   private constructor(
     readonly target: ClusterTarget,
     agent: http.Agent,
+    private readonly streamAgent: http.Agent,
     private staticAuth: Auth,
     options: ConnectionOptions,
   ) {
@@ -88,26 +89,28 @@ export class ClusterConnection {
     }
     const tls = await credentials(target);
     const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
-    let agent: http.Agent;
-    if (url.protocol === 'https:') {
-      agent = new https.Agent({
-        keepAlive: true,
-        maxSockets,
-        ca: tls.ca,
-        cert: tls.cert,
-        key: tls.key,
-        pfx: tls.pfx,
-        passphrase: tls.passphrase,
-        servername: tls.servername,
-        // Only when the kubeconfig says insecure-skip-tls-verify; otherwise always verified.
-        rejectUnauthorized: tls.rejectUnauthorized !== false,
-      });
-    } else if (url.protocol === 'http:') {
-      agent = new http.Agent({ keepAlive: true, maxSockets });
-    } else {
+    const makeAgent = (keepAlive: boolean, sockets: number): http.Agent => {
+      if (url.protocol === 'https:') {
+        return new https.Agent({
+          keepAlive,
+          maxSockets: sockets,
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          pfx: tls.pfx,
+          passphrase: tls.passphrase,
+          servername: tls.servername,
+          // Only when the kubeconfig says insecure-skip-tls-verify; otherwise always verified.
+          rejectUnauthorized: tls.rejectUnauthorized !== false,
+        });
+      }
+      if (url.protocol === 'http:') return new http.Agent({ keepAlive, maxSockets: sockets });
       throw new ClusterError('config', `cluster "${target.cluster}" of context "${target.context}" has server ${target.server}: only https:// (or http://) is supported`);
-    }
-    return new ClusterConnection(target, agent, { headers: { ...((tls.headers as Record<string, string>) ?? {}) }, auth: tls.auth ?? undefined }, options);
+    };
+    const agent = makeAgent(true, maxSockets);
+    // Watches hold their connection for minutes: they get sockets of their own, outside the pool.
+    const streamAgent = makeAgent(false, Infinity);
+    return new ClusterConnection(target, agent, streamAgent, { headers: { ...((tls.headers as Record<string, string>) ?? {}) }, auth: tls.auth ?? undefined }, options);
   }
 
   /** Sends a request; returns any HTTP answer except 401, which throws (as do network failures and the time limit). */
@@ -170,9 +173,84 @@ export class ClusterConnection {
     return response;
   }
 
+  /**
+   * A streaming GET (a watch): calls onLine for each line of the body as it
+   * arrives. Resolves with the HTTP status when the server ends the stream
+   * (after its timeoutSeconds, or when it stops); a non-200 answer resolves
+   * with its status and body without calling onLine. Rejects on a network
+   * failure (the API server went away mid-stream) or when the signal aborts.
+   * Only the connection phase has a time limit: a watch may be quiet for long.
+   */
+  async stream(path: string, options: RequestOptions & { onLine: (line: string) => void }): Promise<ApiResponse> {
+    const auth = this.dynamicAuth ? await credentials(this.target) : this.staticAuth;
+    let url = this.base + path;
+    const q = Object.entries(options.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    if (q.length) url += (url.includes('?') ? '&' : '?') + new URLSearchParams(q).toString();
+    const headers: Record<string, string> = { ...(auth.headers ?? {}), 'user-agent': 'certsmith', accept: 'application/json' };
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const mod = url.startsWith('https:') ? https : http;
+    const response = await new Promise<ApiResponse>((resolve, reject) => {
+      let settled = false;
+      const finish = (e: unknown, r?: ApiResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (r) resolve(r);
+        else reject(e instanceof ClusterError ? e : networkError(e, this.endpoint));
+      };
+      // A watch gets a connection of its own: it would hold a pooled socket for minutes.
+      const req = mod.request(url, { method: 'GET', agent: this.streamAgent, headers, auth: auth.auth }, (res) => {
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        let buffered = '';
+        const chunks: Buffer[] = [];
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          if (status !== 200) {
+            chunks.push(Buffer.from(c));
+            return;
+          }
+          buffered += c;
+          let nl: number;
+          while ((nl = buffered.indexOf('\n')) !== -1) {
+            const line = buffered.slice(0, nl).trim();
+            buffered = buffered.slice(nl + 1);
+            if (line) options.onLine(line);
+          }
+        });
+        res.on('error', (e) => finish(e));
+        res.on('aborted', () => finish(Object.assign(new Error('the connection was closed mid-stream'), { code: 'ECONNRESET' })));
+        res.on('end', () => {
+          if (status === 200 && buffered.trim()) options.onLine(buffered.trim());
+          finish(undefined, { status, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      const timer = setTimeout(() => {
+        const e = timeoutError(this.endpoint, timeoutMs, options.what ?? `GET ${path.split('?')[0]}`);
+        req.destroy(e);
+        finish(e);
+      }, timeoutMs);
+      const onAbort = () => {
+        const e = new ClusterError('aborted', 'cancelled');
+        req.destroy(e);
+        finish(e);
+      };
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e) => finish(e));
+      req.end();
+    });
+    if (response.status === 401) {
+      throw new ClusterError('unauthorized', `the API server of context "${this.endpoint.context}" at ${this.endpoint.server} does not accept the credentials of user "${this.endpoint.user}" (401 Unauthorized): they are wrong or have expired`, 'Log in again (refresh the token or client certificate in the kubeconfig), or pick another --context.');
+    }
+    return response;
+  }
+
   /** Closes the kept-alive connections. */
   close(): void {
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 }
 

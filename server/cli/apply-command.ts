@@ -9,7 +9,6 @@
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { DurationSyntaxError, parseDuration } from '../../engine/dns/durations.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
 import { applyObjects, FIELD_MANAGER, type ApplyOutcome, type ApplyReport, type ObjectResult } from '../../engine/cluster/apply.js';
 import { ClusterError } from '../../engine/cluster/cluster-error.js';
@@ -20,6 +19,7 @@ import { objectRange, readManifestObjects, type FileDiagnostic, type ManifestTex
 import type { Diagnostic } from '../../engine/rules/rule.js';
 import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 import { ioReason } from './lint-command.js';
+import { clusterErrorText, durationOption } from './cluster-options.js';
 
 export const APPLY_USAGE = `Usage: certsmith apply [--dry-run] [--force-conflicts] [options] PATH...
 
@@ -49,7 +49,7 @@ column of the field it names.
 Exit status: 0 applied (or the dry run passed), 1 rejected, conflict or
 manifest errors, 2 usage, kubeconfig, connection or authentication problem.`;
 
-function readInputs(paths: string[], recursive: boolean, io: CommandIO): ManifestText[] {
+export function readInputs(paths: string[], recursive: boolean, io: CommandIO): ManifestText[] {
   const out: ManifestText[] = [];
   const seen = new Set<string>();
   const add = (path: string, display: string) => {
@@ -115,9 +115,6 @@ function lintLine(file: string, d: Diagnostic): string {
   return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`;
 }
 
-function errorLines(e: ClusterError): string {
-  return `certsmith: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`;
-}
 
 export async function runApply(argv: string[], io: CommandIO): Promise<number> {
   const parsed = parseCommandArgs(
@@ -139,16 +136,7 @@ export async function runApply(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parsed;
   const format = outputFormat(values.format);
   if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${APPLY_USAGE}`);
-  let timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
-  if (values['request-timeout'] !== undefined) {
-    try {
-      timeoutMs = parseDuration(values['request-timeout']);
-    } catch (e) {
-      if (e instanceof DurationSyntaxError) throw new UsageError(`--request-timeout: ${e.message}`);
-      throw e;
-    }
-    if (timeoutMs <= 0) throw new UsageError('--request-timeout must be more than 0');
-  }
+  const timeoutMs = durationOption('request-timeout', values['request-timeout'], DEFAULT_REQUEST_TIMEOUT_MS);
   if (values.namespace !== undefined && !values.namespace) throw new UsageError('--namespace needs a namespace name');
   const dryRun = !!values['dry-run'];
 
@@ -198,7 +186,7 @@ export async function runApply(argv: string[], io: CommandIO): Promise<number> {
       if (lines.length) io.stdout(lines.join('\n') + '\n');
     }
     if (fatal) {
-      io.stderr(errorLines(fatal));
+      io.stderr(clusterErrorText(fatal));
       return 2;
     }
     return rejected ? 1 : 0;
@@ -214,7 +202,7 @@ export async function runApply(argv: string[], io: CommandIO): Promise<number> {
   } catch (e) {
     if (e instanceof ClusterError) {
       if (format === 'json') return emit(undefined, undefined, [], e);
-      io.stderr(errorLines(e));
+      io.stderr(clusterErrorText(e));
       return 2;
     }
     throw e;

@@ -5,3 +5,6 @@
  * the Kubernetes client at start-up.
  */
 export { runApply } from './apply-command.js';
+export { runDiff } from './diff-command.js';
+export { runStatus } from './status-command.js';
+export { runRenew } from './renew-command.js';

@@ -154,7 +154,7 @@ function parseHostPort(s: string): { host: string; port: number } {
 export type InspectJsonReport = ReturnType<typeof toJson>;
 
 /** Exactly the documented JSON report (CertificateInfo is the JSON's certificates[] as is). */
-function toJson(r: ChainReport) {
+export function toJson(r: ChainReport) {
   return {
     certificates: r.certificates,
     chain: r.chain,
@@ -166,7 +166,7 @@ function toJson(r: ChainReport) {
 
 const MARK = { ok: 'ok', info: 'ok', warning: 'warning', error: 'ERROR' } as const;
 
-function renderText(r: ChainReport): string {
+export function renderText(r: ChainReport): string {
   const out: string[] = [];
   const src = r.source.endpoint
     ? `${r.source.endpoint.host}:${r.source.endpoint.port}${r.source.endpoint.servername ? ` (SNI ${r.source.endpoint.servername})` : ''}${r.source.endpoint.protocol ? `, ${r.source.endpoint.protocol}` : ''}`

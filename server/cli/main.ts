@@ -31,6 +31,9 @@ Commands:
   issue -f FILE --certificate NAME --out DIR
                                       issue a Certificate as cert-manager would
   apply [--dry-run] PATH...           server-side apply (or dry run) to a cluster
+  diff PATH...                        what apply would change in the cluster
+  status certificate NAME [--wait]    a Certificate's status in the cluster
+  renew NAME... | --all | -l SELECTOR trigger renewal, as cmctl renew does
   version                             print the version
 
 Run "certsmith <command> --help" for a command's options.`;
@@ -73,6 +76,12 @@ async function main(argv: string[]): Promise<number> {
         });
       case 'apply':
         return await clusterCommands().runApply(rest, io);
+      case 'diff':
+        return await clusterCommands().runDiff(rest, io);
+      case 'status':
+        return await clusterCommands().runStatus(rest, io);
+      case 'renew':
+        return await clusterCommands().runRenew(rest, io);
       case 'version':
       case '--version':
         io.stdout(`certsmith ${VERSION}\n`);

@@ -119,11 +119,15 @@ export interface KubeApiServer {
   dir: string;
   etcdUrl: string;
   etcd: Daemon;
-  apiServer: Daemon;
+  readonly apiServer: Daemon;
   /** Milliseconds from spawning to ready: etcd /health, then kube-apiserver /readyz. */
   timings: { etcdMs: number; apiServerMs: number };
   /** Runs the cached kubectl with a kubeconfig (default: admin). Never throws for a non-zero exit. */
   kubectl(args: string[], kubeconfig?: string, options?: KubectlOptions): Promise<KubectlResult>;
+  /** Stops kube-apiserver only (etcd and the data stay): for tests of a server that goes away mid-watch. */
+  stopApiServer(): Promise<void>;
+  /** Starts kube-apiserver again on the same port, with the same data. */
+  startApiServer(): Promise<void>;
   /** Stops kube-apiserver, then etcd, and removes the directory. */
   stop(): Promise<void>;
 }
@@ -274,7 +278,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const f = (name: string) => join(dir, name);
     const apiServerStarted = Date.now();
     const admin = { ca: caPem, cert: readFileSync(f('admin.pem'), 'utf8'), key: readFileSync(f('admin.key'), 'utf8') };
-    const apiServer = await startDaemon({
+    const launchApiServer = (timeoutMs: number) => startDaemon({
       name: 'kube-apiserver',
       command: apiServerBin,
       args: [
@@ -302,10 +306,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       ],
       cwd: dir,
       env,
-      readyTimeoutMs: Math.max(1000, readyTimeoutMs - etcdMs),
+      readyTimeoutMs: timeoutMs,
       fatal: /address already in use|^F\d{4} /m,
       ready: async () => (await get(`${server}/readyz`, admin)).status === 200,
     });
+    let apiServer = await launchApiServer(Math.max(1000, readyTimeoutMs - etcdMs));
+    let apiServerRunning = true;
     const apiServerMs = Date.now() - apiServerStarted;
 
     const adminKubeconfig = f('admin.kubeconfig');
@@ -323,11 +329,23 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       dir,
       etcdUrl,
       etcd: etcdDaemon,
-      apiServer,
+      get apiServer() {
+        return apiServer;
+      },
+      async stopApiServer() {
+        if (!apiServerRunning) return;
+        apiServerRunning = false;
+        await apiServer.stop();
+      },
+      async startApiServer() {
+        if (apiServerRunning) return;
+        apiServer = await launchApiServer(readyTimeoutMs);
+        apiServerRunning = true;
+      },
       timings: { etcdMs, apiServerMs },
       kubectl: (args, kubeconfig, kubectlOptions) => runKubectl(args, kubeconfig ?? adminKubeconfig, kubectlOptions),
       async stop() {
-        await apiServer.stop();
+        if (apiServerRunning) await apiServer.stop();
         await etcdDaemon.stop();
         rmSync(dir, { recursive: true, force: true });
       },

@@ -1,0 +1,223 @@
+/**
+ * Follows one Certificate with a watch (not polling) until it is Ready for
+ * its current spec, its issuance fails, it is deleted, or the time is up.
+ *
+ *   ready    Ready=True (observedGeneration ≥ generation) and not Issuing
+ *   failed   Issuing=False: cert-manager's issuing controller sets it, with
+ *            status.lastFailureTime, when an issuance fails (it removes the
+ *            condition after a success)
+ *
+ * A watch that drops (the API server restarts, a proxy cuts it, the server's
+ * own timeout) is resumed: after a network failure the Certificate is read
+ * again (re-list) and watched from that resourceVersion; after "410 Gone" (the
+ * resourceVersion is too old) likewise; after a clean end, from the last
+ * resourceVersion seen. Retries back off up to 5 s and stop at the deadline.
+ * Each change and each reconnection is reported through onEvent, for the CLI's
+ * and the extension's progress.
+ */
+import { ClusterError } from './cluster-error.js';
+import { ClusterReader, type KubeJson } from './cluster-reader.js';
+import { conditionOf, conditionsOf, isIssuing, isReady, type ConditionSummary } from './certificate-status.js';
+import { KNOWN, resourcePath } from './resource-path.js';
+import type { ResourceInfo } from './discovery.js';
+
+export type WaitOutcome = 'ready' | 'failed' | 'deleted' | 'timeout';
+
+export type WaitEvent =
+  | { type: 'observed'; resourceVersion?: string; ready: boolean; issuing: boolean; conditions: ConditionSummary[] }
+  | { type: 'disconnected'; message: string; attempt: number; retryInMs: number }
+  | { type: 'reconnected'; resourceVersion?: string };
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onEvent?: (e: WaitEvent) => void;
+  /** Longest pause between reconnection attempts (default 5 s). */
+  maxRetryDelayMs?: number;
+}
+
+export interface WaitResult {
+  outcome: WaitOutcome;
+  /** The last state seen. */
+  certificate?: KubeJson;
+  message: string;
+  /** Watches opened (1 when nothing dropped). */
+  watches: number;
+  reconnections: number;
+}
+
+/** The verdict on a Certificate: ready, failed, or undefined (still waiting). */
+export function verdict(crt: KubeJson): { outcome: 'ready' | 'failed'; message: string } | undefined {
+  const issuing = conditionOf(crt, 'Issuing');
+  if (issuing?.status === 'False') {
+    return { outcome: 'failed', message: `issuance failed${issuing.reason ? ` (${issuing.reason})` : ''}: ${issuing.message ?? 'no message'}` };
+  }
+  if (isReady(crt) && !isIssuing(crt)) {
+    const ready = conditionOf(crt, 'Ready');
+    return { outcome: 'ready', message: ready?.message ?? 'Certificate is up to date and has not expired' };
+  }
+  return undefined;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Network-level trouble worth retrying (not 401, 403, not-found, a bad kubeconfig). */
+function retryable(e: unknown): boolean {
+  return e instanceof ClusterError && (e.kind === 'unreachable' || e.kind === 'timeout' || e.kind === 'server');
+}
+
+export async function waitForCertificate(reader: ClusterReader, namespace: string, name: string, options: WaitOptions): Promise<WaitResult> {
+  const info = await reader.resource(KNOWN.certificate.apiVersion, KNOWN.certificate.kind);
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const deadline = setTimeout(() => stop.abort(), options.timeoutMs);
+  const maxDelay = options.maxRetryDelayMs ?? 5000;
+  let last: KubeJson | undefined;
+  let watches = 0;
+  let reconnections = 0;
+  let attempt = 0;
+
+  const observe = (crt: KubeJson) => {
+    last = crt;
+    options.onEvent?.({ type: 'observed', resourceVersion: crt.metadata?.resourceVersion, ready: isReady(crt), issuing: isIssuing(crt), conditions: conditionsOf(crt) });
+    return verdict(crt);
+  };
+  const finish = (outcome: WaitOutcome, message: string): WaitResult => ({ outcome, certificate: last, message, watches, reconnections });
+
+  try {
+    // The first read: a Certificate that does not exist is an error, not a wait.
+    const first = await reader.mustGet(info, namespace, name, stop.signal);
+    let v = observe(first);
+    if (v) return finish(v.outcome, v.message);
+    let resourceVersion: string | undefined = first.metadata?.resourceVersion;
+    let needRelist = false;
+
+    while (!stop.signal.aborted) {
+      try {
+        if (needRelist) {
+          const again = await reader.get(info, namespace, name, stop.signal);
+          if (!again) return finish('deleted', `Certificate ${namespace}/${name} was deleted`);
+          reconnections++;
+          options.onEvent?.({ type: 'reconnected', resourceVersion: again.metadata?.resourceVersion });
+          attempt = 0;
+          v = observe(again);
+          if (v) return finish(v.outcome, v.message);
+          resourceVersion = again.metadata?.resourceVersion;
+          needRelist = false;
+        }
+        watches++;
+        const outcome = await watchOnce(reader, info, namespace, name, resourceVersion, stop.signal, (crt) => {
+          resourceVersion = crt.metadata?.resourceVersion ?? resourceVersion;
+          return observe(crt);
+        });
+        if (outcome.kind === 'verdict') return finish(outcome.verdict.outcome, outcome.verdict.message);
+        if (outcome.kind === 'deleted') return finish('deleted', `Certificate ${namespace}/${name} was deleted`);
+        if (outcome.kind === 'bookmark-rv') resourceVersion = outcome.resourceVersion;
+        if (outcome.kind === 'gone') needRelist = true;
+        // 'ended': the server closed the watch on time; resume from the last resourceVersion.
+        attempt = 0;
+      } catch (e) {
+        if (stop.signal.aborted) break;
+        if (!retryable(e)) throw e;
+        attempt++;
+        const retryInMs = Math.min(maxDelay, 250 * 2 ** Math.min(attempt - 1, 5));
+        options.onEvent?.({ type: 'disconnected', message: (e as Error).message, attempt, retryInMs });
+        needRelist = true;
+        await sleep(retryInMs, stop.signal);
+      }
+    }
+    if (options.signal?.aborted) throw new ClusterError('aborted', 'cancelled');
+    const seconds = +(options.timeoutMs / 1000).toFixed(1);
+    const state = last ? describeState(last) : 'not seen';
+    return finish('timeout', `Certificate ${namespace}/${name} is not ready after ${seconds} s: ${state}`);
+  } catch (e) {
+    if (e instanceof ClusterError && e.kind === 'aborted' && !options.signal?.aborted) {
+      const seconds = +(options.timeoutMs / 1000).toFixed(1);
+      return finish('timeout', `Certificate ${namespace}/${name} is not ready after ${seconds} s: ${last ? describeState(last) : 'not seen'}`);
+    }
+    throw e;
+  } finally {
+    clearTimeout(deadline);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** "Ready=False (DoesNotExist: Issuing certificate as Secret does not exist), Issuing=True (...)" */
+export function describeState(crt: KubeJson): string {
+  const cs = conditionsOf(crt).filter((c) => c.type === 'Ready' || c.type === 'Issuing');
+  if (!cs.length) return 'no conditions yet (is cert-manager running?)';
+  return cs.map((c) => `${c.type}=${c.status}${c.reason || c.message ? ` (${[c.reason, c.message].filter(Boolean).join(': ')})` : ''}`).join(', ');
+}
+
+type WatchOutcome =
+  | { kind: 'verdict'; verdict: { outcome: 'ready' | 'failed'; message: string } }
+  | { kind: 'deleted' }
+  | { kind: 'gone' }
+  | { kind: 'bookmark-rv'; resourceVersion: string }
+  | { kind: 'ended' };
+
+/** One watch request; resolves when it yields a verdict or ends; rejects when the connection fails. */
+async function watchOnce(
+  reader: ClusterReader,
+  info: ResourceInfo,
+  namespace: string,
+  name: string,
+  resourceVersion: string | undefined,
+  signal: AbortSignal,
+  onObject: (crt: KubeJson) => { outcome: 'ready' | 'failed'; message: string } | undefined,
+): Promise<WatchOutcome> {
+  const local = new AbortController();
+  const onAbort = () => local.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let result: WatchOutcome | undefined;
+  let bookmark: string | undefined;
+  try {
+    const r = await reader.conn.stream(resourcePath(info, namespace), {
+      query: { watch: '1', fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: '300' },
+      signal: local.signal,
+      what: `to watch certificate ${namespace}/${name}`,
+      onLine: (line) => {
+        if (result) return;
+        let ev: { type?: string; object?: KubeJson };
+        try {
+          ev = JSON.parse(line);
+        } catch {
+          return;
+        }
+        if (ev.type === 'ERROR') {
+          // 410 Gone (resourceVersion too old) or another watch error: read the object again and watch from there.
+          result = { kind: 'gone' };
+        } else if (ev.type === 'BOOKMARK') {
+          bookmark = ev.object?.metadata?.resourceVersion;
+          return;
+        } else if (ev.type === 'DELETED') {
+          result = { kind: 'deleted' };
+        } else if (ev.object) {
+          const v = onObject(ev.object);
+          if (v) result = { kind: 'verdict', verdict: v };
+        }
+        if (result) local.abort();
+      },
+    });
+    if (r.status === 410) return { kind: 'gone' };
+    if (r.status !== 200) throw reader.refusal(r, 'watch', info, namespace);
+  } catch (e) {
+    if (result) return result;
+    throw e;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  return result ?? (bookmark ? { kind: 'bookmark-rv', resourceVersion: bookmark } : { kind: 'ended' });
+}
+

@@ -1,0 +1,224 @@
+/**
+ * `certsmith status certificate NAME [--wait [--timeout D]] [options]`: the
+ * status of a Certificate as cmctl's `status certificate` shows it, and more
+ * (engine/cluster/certificate-status.ts); with --wait, follows it with a watch
+ * until it is Ready, fails, or the time is up (engine/cluster/certificate-wait.ts),
+ * printing each change and reconnection to standard error.
+ * Exit status: 0 Ready, 1 not ready / failed / not found / timed out,
+ * 2 usage, kubeconfig, connection, authentication or RBAC problem.
+ */
+import { ClusterError } from '../../engine/cluster/cluster-error.js';
+import { ClusterReader } from '../../engine/cluster/cluster-reader.js';
+import { certificateStatus, isUnreadable, type CertificateStatusReport, type ConditionSummary, type EventSummary, type Unreadable } from '../../engine/cluster/certificate-status.js';
+import { describeState, waitForCertificate, type WaitEvent, type WaitResult } from '../../engine/cluster/certificate-wait.js';
+import type { ClusterConnection } from '../../engine/cluster/connection.js';
+import type { ClusterTarget } from '../../engine/cluster/kubeconfig.js';
+import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
+import { CLUSTER_OPTIONS, CLUSTER_OPTIONS_USAGE, clusterErrorJson, clusterErrorStatus, clusterErrorText, clusterTarget, durationOption, openConnection } from './cluster-options.js';
+import { renderText as renderChain, toJson as chainJson } from './inspect-command.js';
+
+const DEFAULT_WAIT_MS = 5 * 60_000;
+
+export const STATUS_USAGE = `Usage: certsmith status certificate NAME [options]
+
+Shows a Certificate as cmctl status certificate does, and more: its
+conditions, its Issuer or ClusterIssuer and whether that is Ready, the
+current CertificateRequest, Order and Challenges with their Events, and the
+certificate chain in its Secret (checked as certsmith inspect checks it).
+Secret values are never shown.
+
+  --wait                     follow the Certificate (a watch) until it is
+                             Ready, its issuance fails, or --timeout passes
+  --timeout DURATION         how long --wait waits (default 5m)
+${CLUSTER_OPTIONS_USAGE}
+  --format FORMAT            text (default) or json
+
+Exit status: 0 Ready, 1 not Ready (failed, not found, timed out), 2 usage,
+kubeconfig, connection, authentication or RBAC problem.`;
+
+export async function runStatus(argv: string[], io: CommandIO): Promise<number> {
+  const parsed = parseCommandArgs(argv, { ...CLUSTER_OPTIONS, wait: { type: 'boolean' }, timeout: { type: 'string' }, format: { type: 'string', default: 'text' } }, STATUS_USAGE, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  const format = outputFormat(values.format);
+  const [what, name, ...extra] = positionals;
+  if (what === undefined) throw new UsageError(`say what to show: status certificate NAME\n\n${STATUS_USAGE}`);
+  if (!/^(certificate|certificates|cert|certs)$/.test(what)) throw new UsageError(`certsmith status shows Certificates only ("status certificate NAME"), not "${what}"`);
+  if (!name) throw new UsageError(`no Certificate name given\n\n${STATUS_USAGE}`);
+  if (extra.length) throw new UsageError(`one Certificate at a time; unexpected "${extra.join(' ')}"`);
+  if (values.timeout !== undefined && !values.wait) throw new UsageError('--timeout is for --wait');
+  const waitMs = durationOption('timeout', values.timeout, DEFAULT_WAIT_MS);
+
+  let target: ClusterTarget | undefined;
+  let conn: ClusterConnection | undefined;
+  const abort = new AbortController();
+  try {
+    target = clusterTarget(values);
+    conn = await openConnection(target, values);
+    const reader = new ClusterReader(conn);
+    const namespace = target.namespace;
+    let waited: WaitResult | undefined;
+    if (values.wait) {
+      io.stderr(`Waiting up to ${describeMs(waitMs)} for Certificate ${namespace}/${name} to be Ready (context "${target.context}")...\n`);
+      let lastState = '';
+      waited = await waitForCertificate(reader, namespace, name, {
+        timeoutMs: waitMs,
+        signal: abort.signal,
+        onEvent: (e: WaitEvent) => {
+          const line = progressLine(e);
+          if (e.type === 'observed') {
+            if (line === lastState) return;
+            lastState = line;
+          }
+          io.stderr(`  ${line}\n`);
+        },
+      });
+      io.stderr(`${waited.outcome === 'ready' ? 'Ready' : waited.outcome === 'failed' ? 'Failed' : waited.outcome === 'deleted' ? 'Deleted' : 'Timed out'}: ${waited.message}\n`);
+      if (waited.outcome === 'deleted') {
+        if (format === 'json') io.stdout(JSON.stringify({ context: target.context, wait: waitJson(waited) }, null, 2) + '\n');
+        return 1;
+      }
+    }
+    const report = await certificateStatus(reader, namespace, name);
+    if (format === 'json') io.stdout(JSON.stringify({ ...statusJson(report), ...(waited ? { wait: waitJson(waited) } : {}) }, null, 2) + '\n');
+    else io.stdout(renderStatus(report));
+    if (waited) return waited.outcome === 'ready' ? 0 : 1;
+    return report.ready ? 0 : 1;
+  } catch (e) {
+    if (e instanceof ClusterError) {
+      if (format === 'json') io.stdout(JSON.stringify({ context: target?.context ?? null, error: clusterErrorJson(e) }, null, 2) + '\n');
+      else io.stderr(clusterErrorText(e));
+      return clusterErrorStatus(e.kind);
+    }
+    throw e;
+  } finally {
+    conn?.close();
+  }
+}
+
+function describeMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${+(ms / 1000).toFixed(1)}s`;
+}
+
+function progressLine(e: WaitEvent): string {
+  switch (e.type) {
+    case 'observed': {
+      const cs = e.conditions.filter((c) => c.type === 'Ready' || c.type === 'Issuing');
+      return cs.length ? cs.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ') : 'no conditions yet (is cert-manager running?)';
+    }
+    case 'disconnected':
+      return `watch interrupted: ${e.message}; reconnecting in ${+(e.retryInMs / 1000).toFixed(2)} s (attempt ${e.attempt})`;
+    case 'reconnected':
+      return 'reconnected; following the Certificate again';
+  }
+}
+
+function waitJson(w: WaitResult) {
+  return { outcome: w.outcome, message: w.message, watches: w.watches, reconnections: w.reconnections, state: w.certificate ? describeState(w.certificate) : null };
+}
+
+/** The JSON form: the report as is, with the chain in `certsmith inspect`'s documented JSON. */
+function statusJson(r: CertificateStatusReport) {
+  const { secret, ...rest } = r;
+  return {
+    ...rest,
+    ...(secret ? { secret: { ...secret, chain: secret.chain ? chainJson(secret.chain) : undefined } } : {}),
+  };
+}
+
+function conditionLine(c: ConditionSummary): string {
+  return `${c.type}: ${c.status}${c.reason ? `, Reason: ${c.reason}` : ''}${c.message ? `, Message: ${c.message}` : ''}${c.lastTransitionTime ? ` (since ${c.lastTransitionTime})` : ''}`;
+}
+
+function eventLines(events: EventSummary[] | Unreadable, pad: string): string[] {
+  if (isUnreadable(events)) return [`${pad}Events: (not readable: ${events.error})`];
+  if (!events.length) return [`${pad}Events: <none>`];
+  return [`${pad}Events:`, ...events.map((e) => `${pad}  ${e.type.padEnd(8)}${e.reason.padEnd(18)}${e.count > 1 ? `(x${e.count}) ` : ''}${e.lastSeen ? `${e.lastSeen}  ` : ''}${e.message}`)];
+}
+
+function list(values: string[], pad: string, label: string): string[] {
+  return values.length ? [`${pad}${label}:`, ...values.map((v) => `${pad}- ${v}`)] : [];
+}
+
+export function renderStatus(r: CertificateStatusReport): string {
+  const out: string[] = [];
+  out.push(`Name: ${r.name}`);
+  out.push(`Namespace: ${r.namespace}`);
+  out.push(`Context: ${r.context} (${r.server})`);
+  out.push(`Ready: ${r.ready ? 'yes' : 'no'}${r.issuing ? ' (issuing)' : ''}`);
+  out.push(r.conditions.length ? 'Conditions:' : 'Conditions: <none> (is cert-manager running in this cluster?)');
+  for (const c of r.conditions) out.push(`  ${conditionLine(c)}`);
+  out.push(...list(r.spec.dnsNames, '', 'DNS Names'));
+  out.push(...list(r.spec.ipAddresses, '', 'IP Addresses'));
+  out.push(...list(r.spec.uris, '', 'URIs'));
+  out.push(...list(r.spec.emailAddresses, '', 'Email Addresses'));
+  out.push(...eventLines(r.events, ''));
+
+  const i = r.issuer;
+  if (i) {
+    out.push(`Issuer:`);
+    out.push(`  Name: ${i.name}`);
+    out.push(`  Kind: ${i.kind}${i.group !== 'cert-manager.io' ? ` (group ${i.group})` : ''}`);
+    if (i.error) out.push(`  (not readable: ${i.error})`);
+    else if (i.external) out.push('  An external issuer: not read.');
+    else if (!i.found) out.push(`  NOT FOUND: no ${i.kind} "${i.name}"${i.namespace ? ` in namespace "${i.namespace}"` : ''}; cert-manager cannot issue this Certificate`);
+    else {
+      if (i.type) out.push(`  Type: ${i.type}`);
+      out.push(i.conditions.length ? '  Conditions:' : '  Conditions: <none>');
+      for (const c of i.conditions) out.push(`    ${conditionLine(c)}`);
+    }
+  }
+
+  const s = r.secret;
+  if (s) {
+    out.push('Secret:');
+    out.push(`  Name: ${s.name}`);
+    if (s.error) out.push(`  (not readable: ${s.error})`);
+    else if (!s.found) out.push('  Does not exist (yet): cert-manager creates it when the certificate is issued');
+    else {
+      if (s.type) out.push(`  Type: ${s.type}`);
+      out.push(`  Keys: ${s.keys.join(', ') || '<none>'}`);
+      if (s.chainError) out.push(`  Chain: ${s.chainError}`);
+      if (s.chain) out.push(...renderChain(s.chain).trimEnd().split('\n').map((l) => (l ? `  ${l}` : '')));
+    }
+  }
+  if (r.status.notBefore) out.push(`Not Before: ${r.status.notBefore}`);
+  if (r.status.notAfter) out.push(`Not After: ${r.status.notAfter}`);
+  if (r.status.renewalTime) out.push(`Renewal Time: ${r.status.renewalTime}`);
+  if (r.status.revision !== undefined) out.push(`Revision: ${r.status.revision}`);
+  if (r.status.lastFailureTime) out.push(`Last Failure: ${r.status.lastFailureTime}${r.status.failedIssuanceAttempts ? ` (${r.status.failedIssuanceAttempts} failed attempts)` : ''}`);
+
+  const cr = r.certificateRequest;
+  if (cr === null) out.push('No CertificateRequest found for this Certificate');
+  else if (isUnreadable(cr)) out.push(`CertificateRequest: (not readable: ${cr.error})`);
+  else if (cr) {
+    out.push('CertificateRequest:');
+    out.push(`  Name: ${cr.name}`);
+    if (cr.revision) out.push(`  Revision: ${cr.revision}`);
+    out.push(cr.conditions.length ? '  Conditions:' : '  Conditions: <none>');
+    for (const c of cr.conditions) out.push(`    ${conditionLine(c)}`);
+    out.push(...eventLines(cr.events, '  '));
+  }
+  const o = r.order;
+  if (o && isUnreadable(o)) out.push(`Order: (not readable: ${o.error})`);
+  else if (o) {
+    out.push('Order:');
+    out.push(`  Name: ${o.name}`);
+    out.push(`  State: ${o.state ?? '<none>'}${o.reason ? `, Reason: ${o.reason}` : ''}`);
+    if (o.url) out.push(`  URL: ${o.url}`);
+    for (const a of o.authorizations) out.push(`  Authorization: ${a.identifier ?? '?'}${a.wildcard ? ' (wildcard)' : ''}, ${a.state ?? 'unknown'}`);
+    out.push(...eventLines(o.events, '  '));
+  }
+  const chs = r.challenges;
+  if (chs && isUnreadable(chs)) out.push(`Challenges: (not readable: ${chs.error})`);
+  else if (chs?.length) {
+    out.push('Challenges:');
+    for (const c of chs) {
+      out.push(`- Name: ${c.name}, Type: ${c.type ?? '?'}, Domain: ${c.domain ?? '?'}${c.wildcard ? ' (wildcard)' : ''}`);
+      out.push(`  State: ${c.state ?? '<none>'}${c.reason ? `, Reason: ${c.reason}` : ''}, Presented: ${c.presented ? 'yes' : 'no'}, Processing: ${c.processing ? 'yes' : 'no'}`);
+      out.push(...eventLines(c.events, '  '));
+    }
+  }
+  return out.join('\n') + '\n';
+}
