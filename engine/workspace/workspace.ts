@@ -8,6 +8,7 @@ import type { Diagnostic } from '../rules/rule.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { ObjectSummary } from '../rules/check-document.js';
 import { checkWorkspace, type CrossOptions, type WorkspaceObject } from '../rules/cross/check-workspace.js';
+import type { LiveObjects } from '../rules/cross/live-objects.js';
 import { ruleById } from '../rules/registry.js';
 import { DEFAULT_MAX_FILE_BYTES } from './file-limits.js';
 import { ManifestFile, type FileDocument, type UpdateStats } from './manifest-file.js';
@@ -48,6 +49,22 @@ export class Workspace {
     f.problem = problem;
     this.files.set(uri, f);
     this.version++;
+  }
+
+  /**
+   * The Issuers, ClusterIssuers and Secrets of the current cluster context
+   * (the language server's opt-in cluster checks), or undefined to check the
+   * files alone. The cross-resource findings are recomputed on next use.
+   */
+  setLive(live: LiveObjects | undefined): void {
+    if (live === this.crossOptions.live) return;
+    const { live: _previous, ...rest } = this.crossOptions;
+    this.crossOptions = live ? { ...rest, live } : rest;
+    this.version++;
+  }
+
+  get live(): LiveObjects | undefined {
+    return this.crossOptions.live;
   }
 
   delete(uri: string): void {

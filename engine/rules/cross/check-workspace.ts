@@ -8,6 +8,7 @@ import type { Fix, Severity } from '../rule.js';
 import type { CertificateFacts, IngressFacts, IssuerFacts, Located } from '../../workspace/object-facts.js';
 import { pickSolver, type SolverChoice } from './solver-picker.js';
 import { hasPlaceholder } from '../placeholders.js';
+import { liveFind, liveKnows, type LiveObjects } from './live-objects.js';
 
 /** One object of the workspace, with a way to turn its offsets into findings. */
 export interface WorkspaceObject {
@@ -33,6 +34,13 @@ export interface CrossFinding {
 export interface CrossOptions {
   /** Where ClusterIssuers read their Secrets from (cert-manager's --cluster-resource-namespace). */
   clusterResourceNamespace: string;
+  /**
+   * The Issuers, ClusterIssuers and Secrets of the current cluster context,
+   * when the language server's cluster checks are on. A reference found there
+   * is fine; one found neither in the files nor there (where the list is
+   * known) is an error naming the context.
+   */
+  live?: LiveObjects;
 }
 
 const LE_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -120,13 +128,32 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
   }
 
   const find = (kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined) => matchingIssuers(issuers, kind, name, namespace);
+  const live = options.live;
+  const liveList = (kind: 'Issuer' | 'ClusterIssuer') => (kind === 'Issuer' ? live?.issuers : live?.clusterIssuers);
+  /** Live objects of a kind and name that a reference from `liveNs` would use. */
+  const liveMatches = (kind: 'Issuer' | 'ClusterIssuer', name: string, liveNs: string | undefined) => liveFind(liveList(kind), name, kind === 'Issuer' ? liveNs : undefined);
 
   /** Resolves a reference; reports what is wrong; returns the issuer when exactly one matches. */
   const resolve = (object: WorkspaceObject, at: Located, kind: string, name: string, namespace: string | undefined, certFacts?: CertificateFacts): IssuerEntry | undefined => {
     if (kind !== 'Issuer' && kind !== 'ClusterIssuer') return undefined;
     const matches = find(kind, name, namespace);
     if (matches.length > 0) return matches.length === 1 ? matches[0] : undefined;
+    // The namespace the referrer lands in, for the live lists (kubectl applies an unset one to the context's).
+    const liveNs = namespace ?? live?.namespace;
+    // In the cluster: fine (its spec is not known here, so nothing more is checked against it).
+    if (live && liveMatches(kind, name, liveNs).length > 0) return undefined;
     const other = kind === 'Issuer' ? 'ClusterIssuer' : 'Issuer';
+    if (live && find(other, name, namespace).length === 0 && liveMatches(other, name, liveNs).length > 0) {
+      out.push({
+        object,
+        rule: 'issuer-kind-mismatch',
+        message: `"${name}" is ${other === 'ClusterIssuer' ? 'a ClusterIssuer' : `an Issuer (in namespace "${liveNs}")`} in context "${live.context}", but this reference is to ${kind === 'Issuer' ? 'an Issuer (the default kind)' : 'a ClusterIssuer'}: cert-manager will not find it. Set kind: ${other}.`,
+        start: at.start,
+        end: at.end,
+        fixes: certFacts ? setKindFix(object, certFacts, other) : undefined,
+      });
+      return undefined;
+    }
     if (find(other, name, namespace).length > 0) {
       out.push({
         object,
@@ -151,6 +178,34 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
         });
         return undefined;
       }
+      const elsewhereLive = live?.issuers?.scope === 'all' ? liveFind(live.issuers, name).filter((i) => i.namespace !== liveNs) : [];
+      if (live && elsewhereLive.length > 0) {
+        const where = [...new Set(elsewhereLive.map((i) => i.namespace ?? '(unset)'))].sort().join(', ');
+        out.push({
+          object,
+          rule: 'issuer-wrong-namespace',
+          message: `In context "${live.context}" the Issuer "${name}" is in namespace ${where}, not in "${liveNs}": an Issuer serves only its own namespace. Use a ClusterIssuer, or an Issuer in "${liveNs}".`,
+          start: at.start,
+          end: at.end,
+        });
+        return undefined;
+      }
+    }
+    // The cluster's list is known: what is neither in the files nor there does not exist.
+    if (live && liveKnows(liveList(kind), kind === 'Issuer' ? liveNs : undefined)) {
+      const noOther = liveKnows(liveList(other), other === 'Issuer' ? liveNs : undefined);
+      out.push({
+        object,
+        rule: 'issuer-not-found',
+        severity: 'error',
+        message:
+          kind === 'Issuer'
+            ? `No Issuer "${name}" in namespace "${liveNs}" exists in the files checked or in context "${live.context}"${noOther ? ' (nor a ClusterIssuer of that name)' : ''}: the certificate will never be issued.`
+            : `No ClusterIssuer "${name}" exists in the files checked or in context "${live.context}"${noOther ? ` (nor an Issuer of that name in namespace "${liveNs}")` : ''}: the certificate will never be issued.`,
+        start: at.start,
+        end: at.end,
+      });
+      return undefined;
     }
     // Only meaningful when the files define issuers at all: otherwise they live in the cluster.
     if (issuers.length === 0) return undefined;
@@ -256,6 +311,19 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
       certificates.some((c) => c.facts.secretName?.value === sn.value && sameNamespace(c.object.summary.namespace, ns)) ||
       secrets.some((s) => s.name === sn.value && sameNamespace(s.namespace, ns));
     if (!produced) {
+      const liveNs = ns ?? live?.namespace;
+      if (live && liveFind(live.secrets, sn.value, liveNs).length > 0) continue;
+      if (live && liveKnows(live.secrets, liveNs)) {
+        out.push({
+          object: i.object,
+          rule: 'ca-secret-not-produced',
+          severity: 'error',
+          message: `No Certificate or Secret in the files provides the Secret "${sn.value}" in namespace "${liveNs}" that ${i.kind} "${i.name}" signs with, and context "${live.context}" has no such Secret: the issuer will not become ready${i.kind === 'ClusterIssuer' ? ' (a ClusterIssuer reads it from the cluster resource namespace)' : ''}.`,
+          start: sn.start,
+          end: sn.end,
+        });
+        continue;
+      }
       out.push({
         object: i.object,
         rule: 'ca-secret-not-produced',
