@@ -16,9 +16,11 @@ const common = {
 };
 
 // The cluster commands (and @kubernetes/client-node) are a bundle of their own, required only when one runs.
-await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cluster-commands.js'] });
+await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cluster-commands.js', './lsp-cluster.js'] });
 await build({ ...common, entryPoints: ['server/cli/cluster-commands.ts'], outfile: 'dist/cluster-commands.js' });
-await build({ ...common, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js' });
+// The language server's cluster checks likewise: dist/lsp-cluster.js, required by server.js (and by cli.js's `lsp`) only when switched on.
+await build({ ...common, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js', external: ['./lsp-cluster.js'] });
+await build({ ...common, entryPoints: ['server/lsp/lsp-cluster.ts'], outfile: 'dist/lsp-cluster.js' });
 // The VS Code extension: vscode is provided by the editor at run time.
 // extension.js stays small (activation); dist/lazy.js holds the language client,
 // the commands and the engine, loaded on first use.

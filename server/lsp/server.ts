@@ -48,6 +48,7 @@ import type { Diagnostic } from '../../engine/rules/rule.js';
 import { warmUp } from '../../engine/workspace/warm-up.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
 import { looksRelevant } from '../../engine/workspace/manifest-file.js';
+import { attachClusterChecks, type ClusterChecks } from './cluster-checks.js';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -135,17 +136,22 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     trace?.(`checked ${uri}: ${stats.reparsed}/${stats.documents} documents re-checked in ${(performance.now() - t0).toFixed(1)} ms`);
   };
 
+  /** Opt-in checks against a cluster (see cluster-checks.ts for the protocol); attached below. */
+  let clusterChecks: ClusterChecks | undefined;
+
   const publish = (uri: string): void => {
     const file = workspace.get(uri);
     if (!file) return;
-    if (!file.isRelevant) {
+    // The server-side dry run's findings for this version of the document (source certsmith-cluster).
+    const fromCluster = clusterChecks?.diagnosticsFor(uri) ?? [];
+    if (!file.isRelevant && fromCluster.length === 0) {
       if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
     const version = documents.get(uri)?.version;
     published.add(uri);
     const t0 = performance.now();
-    const diagnostics = workspace.diagnostics(uri).map(toLspDiagnostic);
+    const diagnostics = [...(file.isRelevant ? workspace.diagnostics(uri).map(toLspDiagnostic) : []), ...fromCluster];
     void connection.sendDiagnostics({ uri, version, diagnostics });
     trace?.(`published ${diagnostics.length} diagnostics for ${uri} in ${(performance.now() - t0).toFixed(1)} ms`);
   };
@@ -303,6 +309,18 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
 
   let folders: string[] = [];
   let indexWorkspace = true;
+
+  clusterChecks = attachClusterChecks({
+    connection,
+    documents,
+    workspace,
+    folders: () => folders,
+    sync,
+    publish,
+    republishCross: () => republishCross(),
+    toLspDiagnostic,
+    log,
+  });
   /** Documents read from disk for the index (not open in the editor, never published). */
   const indexed = new Set<string>();
 
@@ -324,7 +342,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         completionProvider: { triggerCharacters: [':', ' ', '-'], resolveProvider: false },
         hoverProvider: true,
         documentSymbolProvider: true,
@@ -342,13 +360,17 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     trace?.(`opened ${e.document.uri} (${e.document.getText().length} characters)`);
     schedule(e.document.uri);
   });
-  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  documents.onDidChangeContent((e) => {
+    clusterChecks?.changed(e.document.uri, e.document.version);
+    schedule(e.document.uri);
+  });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     pending.delete(uri);
     syncedVersion.delete(uri);
     workspace.delete(uri);
     lastCross.delete(uri);
+    clusterChecks?.closed(uri);
     if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     // A file of the workspace goes back to what is on disk (unsaved edits are gone).
     if (indexWorkspace) {
