@@ -2,8 +2,10 @@
  * The CRDs' CEL rules (x-kubernetes-validations), evaluated as the API server
  * does after defaulting: `self` is the field's value with schema defaults
  * filled in, integers are CEL ints. Rules that compare with `oldSelf` apply
- * only to updates and are skipped. A rule that cannot be evaluated is not
- * reported: only a definite `false` is a rejection.
+ * only to updates and are skipped. A definite `false` is a rejection, and so
+ * is a rule that reads a field the object does not have (the API server
+ * rejects with "no such key: X evaluating rule: ..."); any other evaluation
+ * error is not reported (it may be this evaluator's, not the API server's).
  */
 import { celEnv, parse, plan, isCelError, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
@@ -72,7 +74,13 @@ export function failingCelRules(doc: ParsedDocument, node: unknown, schema: Json
     } catch {
       continue;
     }
-    if (result !== false || isCelError(result)) continue;
+    if (isCelError(result)) {
+      // A missing field is an error in the API server's CEL too, and it rejects the object.
+      const missing = /^field not found: (.+)$/.exec(result.message)?.[1];
+      if (missing) out.push({ rule, message: `no such key: ${missing} evaluating rule: ${rule.message ?? rule.rule}` });
+      continue;
+    }
+    if (result !== false) continue;
     let message = rule.message;
     if (!message && rule.messageExpression) {
       const mp = program(rule.messageExpression);
