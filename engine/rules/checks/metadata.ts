@@ -52,7 +52,9 @@ export function checkMetadata(obj: KubeObject, entry: SchemaIndexEntry | undefin
   const nsPair = mapGetPair(metadata, 'namespace', obj.document);
   const nsNode = obj.document.resolve(nsPair?.value);
   const namespace = scalarString(nsNode);
-  if (namespace !== undefined) {
+  // An empty namespace is no namespace: kubectl sends the object to its
+  // context's namespace and the API server fills it in.
+  if (namespace !== undefined && namespace !== '') {
     const clusterScoped = entry?.scope === 'Cluster' || (isCore && kind === 'Namespace');
     if (clusterScoped) {
       const extra =
