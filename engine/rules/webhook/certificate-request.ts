@@ -10,6 +10,7 @@ import { CertificationRequest } from '@peculiar/asn1-csr';
 import { BasicConstraints, ExtendedKeyUsage, Extensions, KeyUsage, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage } from '@peculiar/asn1-x509';
 import { validateIssuerRef } from './certificate.js';
 import { FieldErrors } from './field-error.js';
+import { parseGoDuration } from './go-duration.js';
 import { list, str, type Json } from './values.js';
 
 const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
@@ -167,6 +168,13 @@ export function validateApprovalConditions(status: Json | undefined, errs: Field
 }
 
 export function validateCertificateRequestSpec(spec: Json, errs: FieldErrors): void {
+  // spec.duration is a metav1.Duration: text Go's time.ParseDuration refuses
+  // makes the webhook's decoder fail, and the admission request with it.
+  const duration = spec.duration;
+  if (typeof duration === 'string') {
+    const d = parseGoDuration(duration);
+    if ('error' in d) errs.add('certificate-request', 'Invalid', ['spec', 'duration'], `${d.error}: use Go duration syntax with the units h, m and s, e.g. 2160h for 90 days`);
+  }
   validateIssuerRef(spec, errs);
   const request = str(spec, 'request');
   if (request === '') {
@@ -176,7 +184,10 @@ export function validateCertificateRequestSpec(spec: Json, errs: FieldErrors): v
   if (request === undefined) return;
 
   // Expected usages: cert-manager's defaults when none are given; cert sign for a CA.
-  const usages = list(spec, 'usages').filter((u): u is string => typeof u === 'string');
+  // An empty list item (null) reaches the webhook as "" (Go's JSON decoder), an unknown usage.
+  const usages = list(spec, 'usages')
+    .map((u) => (u === null ? '' : u))
+    .filter((u): u is string => typeof u === 'string');
   const isCA = spec.isCA === true;
   let ku = isCA ? KEY_USAGE_BITS['cert sign'] : 0;
   const eku: string[] = [];
