@@ -1,5 +1,6 @@
 /** docs/rules.md, rendered from the rule registry (so the two cannot drift apart). */
 import { RULES } from './registry.js';
+import { DELIBERATE_DIFFERENCES } from './deliberate-differences.js';
 import type { RuleDefinition } from './rule.js';
 
 const FAMILIES: Record<RuleDefinition['family'], string> = {
@@ -33,5 +34,33 @@ export function renderRulesMarkdown(): string {
       out.push(`### ${r.id}`, '', `**${r.severity}** — ${r.title}.`, '', r.description, '', 'Example:', '', '```yaml', r.example.trimEnd(), '```', '', `More: ${r.docs}`, '');
     }
   }
+  out.push(...renderDeliberateDifferences());
   return out.join('\n');
+}
+
+function renderDeliberateDifferences(): string[] {
+  const out = [
+    '## Deliberate differences from cert-manager',
+    '',
+    "A differential test (`test/oracle/`, part of `npm test`; more seeds with `npm run fuzz:oracle -- --seed N --count M`)",
+    "checks every manifest in the project and thousands of generated variants with Certsmith, with cert-manager's own",
+    "webhook validation (its Go code, built by `npm run setup`) and with a real kube-apiserver's server-side dry run",
+    '(the bundled CRDs installed, `fieldValidation=Strict`). A rejection Certsmith misses, a Certsmith error neither',
+    'raises, or a field path that points elsewhere fails the test, unless it is one of these differences',
+    '(from `engine/rules/deliberate-differences.ts`, which the test reads). Agreement figures: docs/benchmarks.md.',
+    '',
+  ];
+  for (const d of DELIBERATE_DIFFERENCES) {
+    const scope = [
+      `what: ${d.categories.map((c) => `\`${c}\``).join(', ')}`,
+      d.rules ? `rules: ${d.rules.map((r) => `\`${r}\``).join(', ')}` : undefined,
+      d.oracle ? `oracle: ${d.oracle === 'webhook' ? "cert-manager's webhook" : 'the API server'}` : undefined,
+      d.kinds ? `kinds: ${d.kinds.join(', ')}` : undefined,
+      d.path ? `field: \`${d.path.source}\`` : undefined,
+      d.message ? `message: \`${d.message.source}\`` : undefined,
+      d.whenWebhookCannotDecode ? "only when cert-manager's webhook cannot decode the object" : undefined,
+    ].filter(Boolean);
+    out.push(`### ${d.id}`, '', d.reason, '', `Applies to ${scope.join('; ')}.`, '');
+  }
+  return out;
 }
