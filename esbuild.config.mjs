@@ -24,6 +24,8 @@ await build({ ...common, entryPoints: ['server/lsp/lsp-cluster.ts'], outfile: 'd
 // The VS Code extension: vscode is provided by the editor at run time.
 // extension.js stays small (activation); dist/lazy.js holds the language client,
 // the commands and the engine, loaded on first use.
-await build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './lazy.js'] });
+await build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './lazy.js', './cluster.js'] });
 await build({ ...common, entryPoints: ['client/lazy.ts'], outfile: 'dist/lazy.js', external: ['vscode'] });
+// The editor's cluster features (with @kubernetes/client-node): dist/cluster.js, loaded on first use.
+await build({ ...common, entryPoints: ['client/cluster-lazy.ts'], outfile: 'dist/cluster.js', external: ['vscode'] });
 chmodSync('dist/cli.js', 0o755);

@@ -12,10 +12,13 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type * as Lazy from './lazy.js';
+import type * as ClusterLazy from './cluster-lazy.js';
 import { Log } from './log.js';
 import { SecretStore } from './secret-store.js';
 import { IssuedStore } from './issuance/issued-store.js';
 import { CertificatesView, type CertificateEntry } from './views/certificates-view.js';
+import { ClusterView } from './views/cluster-view.js';
+import { readSettings, serverClusterSettings } from './settings.js';
 
 const RELEVANT = /^\s*(apiVersion:\s*["']?(cert-manager\.io|acme\.cert-manager\.io|networking\.k8s\.io|gateway\.networking\.k8s\.io)\/|kind:\s*["']?(Certificate|Issuer|ClusterIssuer|CertificateRequest|Ingress|Gateway|HTTPRoute)\b)/m;
 
@@ -28,6 +31,12 @@ async function lazy(): Promise<typeof Lazy> {
   return (lazyModule ??= require('./lazy.js') as typeof Lazy);
 }
 let starting: Promise<LanguageClient> | undefined;
+let clusterModule: typeof ClusterLazy | undefined;
+
+/** dist/cluster.js (the cluster features with the Kubernetes client), loaded on first use. */
+function clusterLazy(): typeof ClusterLazy {
+  return (clusterModule ??= require('./cluster.js') as typeof ClusterLazy);
+}
 
 export interface CertsmithApi {
   /** ms spent in activate(). */
@@ -54,6 +63,9 @@ export function activate(context: vscode.ExtensionContext): CertsmithApi {
       await c.start();
       c.onNotification('certsmith/certificatesChanged', () => void view.refresh());
       client = c;
+      await c.sendNotification('certsmith/clusterSettings', serverClusterSettings(context.workspaceState));
+      // The cluster features (status bar: context / namespace) once the editor has settled.
+      setTimeout(() => void Promise.resolve().then(cluster).catch((e) => log.warn(`cluster features: ${(e as Error).message}`)), 500);
       log.info(`language server started in ${Math.round(performance.now() - t)} ms`);
       void view.refresh();
       return c;
@@ -70,14 +82,41 @@ export function activate(context: vscode.ExtensionContext): CertsmithApi {
   context.subscriptions.push(view, vscode.window.registerTreeDataProvider('certsmith.certificates', view));
 
   const deps = { log, secrets, issued, storageUri };
+
+  // The cluster: a tree view registered now, its data (and the Kubernetes client) loaded when shown.
+  let clusterFeatures: ReturnType<typeof ClusterLazy.createClusterFeatures> | undefined;
+  const cluster = () => {
+    if (clusterFeatures) return clusterFeatures;
+    clusterFeatures = clusterLazy().createClusterFeatures(
+      context,
+      log,
+      async (uri) => (await startServer()).sendRequest('certsmith/checkAgainstCluster', { uri }),
+      () => clusterView.refresh(),
+    );
+    clusterFeatures.session.onDidChange(() => {
+      clusterView.refresh();
+      void client?.sendNotification('certsmith/clusterSettings', serverClusterSettings(context.workspaceState));
+    });
+    return clusterFeatures;
+  };
+  const clusterView = new ClusterView(() => cluster().treeData(), () => readSettings().expiryWarningDays);
+  context.subscriptions.push(clusterView, vscode.window.registerTreeDataProvider('certsmith.cluster', clusterView));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('certsmith.cluster')) void client?.sendNotification('certsmith/clusterSettings', serverClusterSettings(context.workspaceState));
+    }),
+  );
   const command = (id: string, load: () => Promise<(arg: unknown) => unknown>) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (arg: unknown) => {
         try {
           return await (await load())(arg);
         } catch (e) {
-          log.error(`${id}: ${(e as Error).message}`);
-          void vscode.window.showErrorMessage(`Certsmith: ${log.redact((e as Error).message)}`);
+          // A ClusterError carries what to do about it (hint).
+          const hint = (e as { hint?: string }).hint;
+          const message = `${(e as Error).message}${hint ? ` ${hint}` : ''}`;
+          log.error(`${id}: ${message}`);
+          void vscode.window.showErrorMessage(`Certsmith: ${log.redact(message)}`);
           return undefined;
         }
       }),
@@ -108,6 +147,13 @@ export function activate(context: vscode.ExtensionContext): CertsmithApi {
     await view.refresh();
   });
   command('certsmith.showLog', async () => () => log.channel.show());
+  for (const id of ['certsmith.cluster.apply', 'certsmith.cluster.dryRun', 'certsmith.cluster.diff', 'certsmith.cluster.showStatus', 'certsmith.cluster.renew', 'certsmith.cluster.switchContext']) {
+    command(id, async () => {
+      if (!vscode.workspace.isTrusted) throw new Error('cluster commands are not available in an untrusted workspace (a kubeconfig can run credential plugins); trust the workspace first.');
+      return cluster().commands[id]!;
+    });
+  }
+  command('certsmith.cluster.refresh', async () => async () => clusterView.refresh());
   command('certsmith.forgetSecret', async () => async () => {
     const pick = await vscode.window.showQuickPick(secrets.stored().map((s) => ({ label: s.label, key: s.key })), { title: 'Certsmith: forget which stored secret?' });
     if (!pick) return;

@@ -1,4 +1,7 @@
 /** The extension's settings (package.json contributes.configuration), read fresh each time. */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 
 export interface Settings {
@@ -23,5 +26,70 @@ export function readSettings(scope?: vscode.Uri): Settings {
     clusterResourceNamespace: c.get<string>('clusterResourceNamespace') || 'cert-manager',
     http01Listen: c.get<string>('http01.listen') || ':80',
     outputDirectory: c.get<string>('outputDirectory') ?? '.certsmith/issued',
+  };
+}
+
+/** certsmith.cluster.* */
+export interface ClusterSettings {
+  /** The language server's opt-in dry run and live issuers. */
+  enabled: boolean;
+  kubeconfig: string;
+  context: string;
+  namespace: string;
+  checkOnSave: boolean;
+  requestTimeoutSeconds: number;
+}
+
+export function readClusterSettings(): ClusterSettings {
+  const c = vscode.workspace.getConfiguration('certsmith.cluster');
+  return {
+    enabled: c.get<boolean>('checkAgainstCluster') ?? false,
+    kubeconfig: c.get<string>('kubeconfig') ?? '',
+    context: c.get<string>('context') ?? '',
+    namespace: c.get<string>('namespace') ?? '',
+    checkOnSave: c.get<boolean>('checkOnSave') ?? true,
+    requestTimeoutSeconds: c.get<number>('requestTimeoutSeconds') ?? 30,
+  };
+}
+
+/** The workspace's choice of context and namespace (Switch Context), kept in workspace state, never in the kubeconfig. */
+export const CLUSTER_CHOICE_KEY = 'certsmith.cluster.choice';
+
+export interface ClusterChoice {
+  context?: string;
+  namespace?: string;
+}
+
+/** What the language server is told (notification certsmith/clusterSettings); read without loading the Kubernetes client. */
+export interface ServerClusterSettings {
+  enabled: boolean;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  checkOnSave?: boolean;
+  /** A kubeconfig exists: the Apply / Diff / Status code lenses are shown. */
+  lenses?: boolean;
+}
+
+/** Whether a kubeconfig is there to use (the setting's file, a KUBECONFIG file, or ~/.kube/config), without reading it. */
+export function kubeconfigPresent(setting: string): boolean {
+  const home = process.env.HOME || homedir();
+  const expand = (p: string) => (p.startsWith('~/') ? join(home, p.slice(2)) : p);
+  if (setting) return existsSync(expand(setting));
+  const env = process.env.KUBECONFIG;
+  if (env) return env.split(delimiter).some((f) => f && existsSync(f));
+  return existsSync(join(home, '.kube', 'config'));
+}
+
+export function serverClusterSettings(state: vscode.Memento): ServerClusterSettings {
+  const s = readClusterSettings();
+  const choice = state.get<ClusterChoice>(CLUSTER_CHOICE_KEY) ?? {};
+  return {
+    enabled: s.enabled,
+    kubeconfig: s.kubeconfig || undefined,
+    context: choice.context || s.context || undefined,
+    namespace: choice.namespace || s.namespace || undefined,
+    checkOnSave: s.checkOnSave,
+    lenses: vscode.workspace.isTrusted && kubeconfigPresent(s.kubeconfig),
   };
 }

@@ -28,6 +28,11 @@ export interface ObjectDiff {
   outcome: DiffOutcome;
   /** The unified diff ('' when unchanged or rejected). */
   diff: string;
+  /** Both sides as compared (YAML, Secret values masked): for a side-by-side diff editor. '' for an object that does not exist. */
+  before: string;
+  after: string;
+  /** The path in the diff labels: cert-manager.io/v1/Certificate/NS/NAME. */
+  path: string;
   /** The apply dry run's result (diagnostics when rejected). */
   result: ObjectResult;
 }
@@ -82,7 +87,7 @@ export async function diffObjects(conn: ClusterConnection, objects: readonly Sou
     const so = r.source;
     const base = { source: so, label: r.label, namespace: r.namespace, result: r };
     if (r.outcome === 'rejected') {
-      out.objects.push({ ...base, outcome: 'rejected', diff: '' });
+      out.objects.push({ ...base, outcome: 'rejected', diff: '', before: '', after: '', path: '' });
       continue;
     }
     const secret = isSecret(so.apiVersion, so.kind);
@@ -91,7 +96,8 @@ export async function diffObjects(conn: ClusterConnection, objects: readonly Sou
       // Its namespace is created by the same apply: the server could not check it; show the manifest as it stands.
       const local = withoutServerFields(so.object.toPlain() ?? {});
       if (secret) maskSecretValues(undefined, local);
-      out.objects.push({ ...base, outcome: 'not-checked', diff: unifiedDiff('', yamlOf(local), `live/${path}`, `merged/${path}`) });
+      const after = yamlOf(local);
+      out.objects.push({ ...base, outcome: 'not-checked', diff: unifiedDiff('', after, `live/${path}`, `merged/${path}`), before: '', after, path });
       continue;
     }
     let live: KubeJson | undefined;
@@ -112,8 +118,10 @@ export async function diffObjects(conn: ClusterConnection, objects: readonly Sou
     const before = live ? withoutServerFields(live) : undefined;
     const after = r.object ? withoutServerFields(r.object) : undefined;
     if (secret) maskSecretValues(before, after);
-    const diff = unifiedDiff(yamlOf(before), yamlOf(after), `live/${path}`, `merged/${path}`);
-    out.objects.push({ ...base, outcome: !live ? 'created' : diff ? 'changed' : 'unchanged', diff });
+    const beforeText = yamlOf(before);
+    const afterText = yamlOf(after);
+    const diff = unifiedDiff(beforeText, afterText, `live/${path}`, `merged/${path}`);
+    out.objects.push({ ...base, outcome: !live ? 'created' : diff ? 'changed' : 'unchanged', diff, before: beforeText, after: afterText, path });
   }
   return out;
 }

@@ -18,6 +18,12 @@
  *   propagation" → `certsmith.checkDns01` `[{ names }]`, the names of the
  *   workspace's Certificates that this issuer and this solver would validate.
  *
+ * - with `cluster` (a cluster is configured), above every object that has a
+ *   kind and a name: "Apply" → `certsmith.cluster.apply` and "Diff" →
+ *   `certsmith.cluster.diff` `[{ uri, range }]` (range: that object), and
+ *   above Certificates "Status" → `certsmith.cluster.showStatus`
+ *   `[{ name, namespace }]`.
+ *
  * Issuers are resolved and solvers picked as the cross-resource checks do
  * (certificate-list.ts); positions come from the facts each object's check
  * extracted from its YAML nodes, so no document is re-parsed.
@@ -30,6 +36,20 @@ import { dns01Names, isLetsEncrypt, objectRange, resolveWorkspace, type LspRange
 export const ISSUE_CERTIFICATE_COMMAND = 'certsmith.issueCertificate';
 export const INSPECT_CHAIN_COMMAND = 'certsmith.inspectChain';
 export const CHECK_DNS01_COMMAND = 'certsmith.checkDns01';
+export const CLUSTER_APPLY_COMMAND = 'certsmith.cluster.apply';
+export const CLUSTER_DIFF_COMMAND = 'certsmith.cluster.diff';
+export const CLUSTER_STATUS_COMMAND = 'certsmith.cluster.showStatus';
+
+export interface ClusterObjectArgs {
+  uri: string;
+  /** The object in the document. */
+  range: LspRange;
+}
+
+export interface CodeLensOptions {
+  /** A cluster is configured: add Apply, Diff and Status. */
+  cluster?: boolean;
+}
 
 export interface IssueCertificateArgs {
   uri: string;
@@ -51,7 +71,10 @@ export interface CheckDns01Args {
 export type LensCommand =
   | { title: 'Issue' | 'Issue (staging)' | 'Issue (local)'; command: typeof ISSUE_CERTIFICATE_COMMAND; arguments: [IssueCertificateArgs] }
   | { title: 'Inspect' | 'Inspect chain'; command: typeof INSPECT_CHAIN_COMMAND; arguments: [InspectChainArgs] }
-  | { title: 'Check DNS-01' | 'Check DNS-01 propagation'; command: typeof CHECK_DNS01_COMMAND; arguments: [CheckDns01Args] };
+  | { title: 'Check DNS-01' | 'Check DNS-01 propagation'; command: typeof CHECK_DNS01_COMMAND; arguments: [CheckDns01Args] }
+  | { title: 'Apply'; command: typeof CLUSTER_APPLY_COMMAND; arguments: [ClusterObjectArgs] }
+  | { title: 'Diff'; command: typeof CLUSTER_DIFF_COMMAND; arguments: [ClusterObjectArgs] }
+  | { title: 'Status'; command: typeof CLUSTER_STATUS_COMMAND; arguments: [{ name: string; namespace: string | null }] };
 
 export interface CommandLens {
   /** A single line, in file positions. */
@@ -67,7 +90,7 @@ function issueTitle(c: ResolvedCertificate): 'Issue' | 'Issue (staging)' | 'Issu
 }
 
 /** The code lenses of one file of the workspace, in file order. */
-export function codeLenses(ws: Workspace, uri: string): CommandLens[] {
+export function codeLenses(ws: Workspace, uri: string, options: CodeLensOptions = {}): CommandLens[] {
   const file = ws.get(uri);
   if (!file || file.documents.length === 0) return [];
   const resolved = resolveWorkspace(ws);
@@ -98,6 +121,12 @@ export function codeLenses(ws: Workspace, uri: string): CommandLens[] {
       if (!f) continue;
       const entry: WorkspaceEntry = { uri, file, doc, object };
       const at = (offset: number): Range => objectRange(entry, offset, offset);
+      if (options.cluster && object.kind && object.name) {
+        const args: ClusterObjectArgs = { uri, range: objectRange(entry, object.start, object.end) };
+        out.push({ range: at(object.start), command: { title: 'Apply', command: CLUSTER_APPLY_COMMAND, arguments: [args] } });
+        out.push({ range: at(object.start), command: { title: 'Diff', command: CLUSTER_DIFF_COMMAND, arguments: [args] } });
+        if (f.type === 'Certificate') out.push({ range: at(object.start), command: { title: 'Status', command: CLUSTER_STATUS_COMMAND, arguments: [{ name: object.name, namespace: object.namespace ?? null }] } });
+      }
       if (f.type === 'Certificate') {
         const c = certificates.get(object);
         if (!c) continue; // no name: nothing to issue or inspect yet

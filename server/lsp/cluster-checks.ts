@@ -109,6 +109,8 @@ export interface ClusterChecksHost {
   republishCross: () => void;
   toLspDiagnostic: (d: Diagnostic) => LspDiagnostic;
   log: (message: string) => void;
+  /** Whether the cluster code lenses are wanted changed (ask the client to refresh lenses). */
+  lensesChanged?: () => void;
 }
 
 export interface ClusterChecks {
@@ -117,12 +119,14 @@ export interface ClusterChecks {
   /** The document's text changed (its cluster diagnostics are dropped, a pending on-save check cancelled). */
   changed(uri: string, version: number): void;
   closed(uri: string): void;
+  /** The client says a cluster is configured: code lenses get Apply, Diff and Status. */
+  lenses(): boolean;
 }
 
 function normalize(p: unknown): Required<Pick<ClusterSettings, 'enabled' | 'checkOnSave'>> & ClusterSettings {
   const o = (p && typeof p === 'object' ? p : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  return { enabled: o.enabled === true, kubeconfig: str(o.kubeconfig), context: str(o.context), namespace: str(o.namespace), checkOnSave: o.checkOnSave !== false };
+  return { enabled: o.enabled === true, kubeconfig: str(o.kubeconfig), context: str(o.context), namespace: str(o.namespace), checkOnSave: o.checkOnSave !== false, lenses: o.lenses === true };
 }
 
 const sameTarget = (a: ClusterSettings, b: ClusterSettings) => a.enabled === b.enabled && a.kubeconfig === b.kubeconfig && a.context === b.context && a.namespace === b.namespace;
@@ -240,7 +244,9 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
   connection.onNotification(CLUSTER_SETTINGS_NOTIFICATION, (params: unknown) => {
     const next = normalize(params);
     const changed = !sameTarget(next, settings);
+    const lensesChanged = next.lenses !== settings.lenses;
     settings = next;
+    if (lensesChanged) h.lensesChanged?.();
     if (!changed) return;
     generation++;
     for (const ac of inFlight) ac.abort();
@@ -300,6 +306,7 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
   });
 
   return {
+    lenses: () => settings.lenses === true,
     diagnosticsFor(uri) {
       const c = byUri.get(uri);
       return c && c.version === documents.get(uri)?.version ? c.diagnostics : [];

@@ -35,6 +35,8 @@ export interface ClusterSettings {
   namespace?: string;
   /** Dry-run a document when it is saved (default true). */
   checkOnSave?: boolean;
+  /** A cluster is configured (a kubeconfig exists): show the Apply / Diff / Status code lenses (default false). */
+  lenses?: boolean;
 }
 
 /** Per request to the API server: an editor should not wait for the CLI's 30 s. */

@@ -320,6 +320,9 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     republishCross: () => republishCross(),
     toLspDiagnostic,
     log,
+    lensesChanged: () => {
+      if (codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    },
   });
   /** Documents read from disk for the index (not open in the editor, never published). */
   const indexed = new Set<string>();
@@ -473,7 +476,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     try {
       // Lenses depend on issuers and Certificates in other documents too.
       flushNow();
-      return codeLenses(workspace, params.textDocument.uri).map((l) => ({ range: l.range, command: l.command }));
+      return codeLenses(workspace, params.textDocument.uri, { cluster: clusterChecks?.lenses() }).map((l) => ({ range: l.range, command: l.command }));
     } catch (e) {
       logError('code lenses', e);
       return [];

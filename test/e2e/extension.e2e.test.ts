@@ -19,7 +19,7 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,7 +119,8 @@ describe('the extension in VS Code (code-server + Chromium)', { skip, timeout: 1
 
   before(async () => {
     checkVsix();
-    rmSync(RESULTS_DIR, { recursive: true, force: true });
+    // This file's screenshots from an earlier run (cluster.e2e.test.ts keeps its own, in cluster-* folders).
+    if (existsSync(RESULTS_DIR)) for (const d of readdirSync(RESULTS_DIR)) if (!d.startsWith('cluster-')) rmSync(join(RESULTS_DIR, d), { recursive: true, force: true });
     world = await startAcmeWorld();
     ws = mkdtempSync(join(tmpdir(), 'certsmith-e2e-'));
     writeFileSync(join(ws, 'values.yaml'), '# Not a cert-manager manifest.\nreplicas: 2\n');

@@ -449,3 +449,54 @@ test('a file of 2,000 Certificates: code lenses come in one pass (smoke guard: w
   assert.ok(first < 3000 && second < 3000, `codeLens took ${first.toFixed(0)} ms, then ${second.toFixed(0)} ms`);
   t.diagnostic(`codeLens on 2,000 Certificates: ${first.toFixed(0)} ms, then ${second.toFixed(0)} ms`);
 });
+
+test('with a cluster configured (certsmith/clusterSettings lenses: true): Apply and Diff above each object, Status above Certificates; the client is asked to refresh', { timeout: 60_000 }, async (t) => {
+  const c = new TestLspClient();
+  t.after(() => c.shutdown());
+  await c.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { workspace: { codeLens: { refreshSupport: true } } },
+    workspaceFolders: null,
+    initializationOptions: { indexWorkspace: false },
+  });
+  await c.connection.sendNotification('initialized', {});
+  let refreshes = 0;
+  let onRefresh: (() => void) | undefined;
+  c.connection.onRequest('workspace/codeLens/refresh', () => {
+    refreshes++;
+    onRefresh?.();
+    return null;
+  });
+  const issuer = acmeIssuer('ClusterIssuer', 'le-9', LE_STAGING, HTTP01);
+  const u = await openAll({ 'both.yaml': `${issuer}---\n${certificate('api', 'le-9', { kind: 'ClusterIssuer', namespace: 'ns9', dnsNames: ['api.example.org'] })}` }, c);
+  const before = (await lenses(u['both.yaml'], c)).map((l) => l.command!.title);
+  assert.deepEqual(before, ['Issue (staging)', 'Inspect'], 'no cluster lenses until a cluster is configured');
+  await new Promise((r) => setTimeout(r, 500));
+  const counted = refreshes;
+  const refreshed = new Promise<void>((resolve) => (onRefresh = resolve));
+  await c.connection.sendNotification('certsmith/clusterSettings', { enabled: false, lenses: true });
+  await refreshed;
+  assert.ok(refreshes > counted);
+  const ls = await lenses(u['both.yaml'], c);
+  const issuerLine = 0;
+  const certLine = issuer.split('\n').length;
+  assert.deepEqual(
+    ls.map((l) => [l.range.start.line, l.command!.title, l.command!.command]),
+    [
+      [issuerLine, 'Apply', 'certsmith.cluster.apply'],
+      [issuerLine, 'Diff', 'certsmith.cluster.diff'],
+      [certLine, 'Apply', 'certsmith.cluster.apply'],
+      [certLine, 'Diff', 'certsmith.cluster.diff'],
+      [certLine, 'Status', 'certsmith.cluster.showStatus'],
+      [certLine, 'Issue (staging)', 'certsmith.issueCertificate'],
+      [certLine, 'Inspect', 'certsmith.inspectChain'],
+    ],
+  );
+  // Apply and Diff name the object's range (the client applies that object only); Status names the Certificate.
+  const applyCert = ls.find((l) => l.range.start.line === certLine && l.command!.title === 'Apply')!;
+  const args = applyCert.command!.arguments![0] as { uri: string; range: { start: { line: number }; end: { line: number } } };
+  assert.equal(args.uri, u['both.yaml']);
+  assert.equal(args.range.start.line, certLine);
+  assert.deepEqual(ls.find((l) => l.command!.title === 'Status')!.command!.arguments, [{ name: 'api', namespace: 'ns9' }]);
+});
