@@ -50,6 +50,8 @@ export const KNOWN_GROUPS = new Set([
 ]);
 
 const EXTENSIONS_KINDS = new Set(['Ingress']);
+/** What networking.k8s.io/v1beta1 served until Kubernetes 1.22 (newer kinds, IPAddress and ServiceCIDR, have their own v1beta1). */
+const NETWORKING_V1BETA1_REMOVED_KINDS = new Set(['Ingress', 'IngressClass']);
 
 /** Groups whose every served version and kind are in schemas/. */
 const COMPLETE_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io']);
@@ -76,7 +78,8 @@ export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, repo
   }
 
   const removed = REMOVED_API_VERSIONS[apiVersion] ?? (group === 'certmanager.k8s.io' ? REMOVED_API_VERSIONS['certmanager.k8s.io/v1alpha1'] : undefined);
-  if (removed && (apiVersion !== 'extensions/v1beta1' || EXTENSIONS_KINDS.has(kind))) {
+  const removedForKind = apiVersion === 'extensions/v1beta1' ? EXTENSIONS_KINDS.has(kind) : apiVersion === 'networking.k8s.io/v1beta1' ? NETWORKING_V1BETA1_REMOVED_KINDS.has(kind) : true;
+  if (removed && removedForKind) {
     const to = removed.replacement(kind);
     const d = report.atNode('api-version-removed', avNode, `${apiVersion} is no longer served: ${removed.note} Use apiVersion: ${to}.`, 'apiVersion');
     const r = avNode?.range;
