@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ClusterSettings as ClusterSettingsParams } from '../engine/language/cluster-protocol.js';
 
 export interface Settings {
   defaultAcmeServer: string;
@@ -60,17 +61,6 @@ export interface ClusterChoice {
   namespace?: string;
 }
 
-/** What the language server is told (notification certsmith/clusterSettings); read without loading the Kubernetes client. */
-export interface ServerClusterSettings {
-  enabled: boolean;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  checkOnSave?: boolean;
-  /** A kubeconfig exists: the Apply / Diff / Status code lenses are shown. */
-  lenses?: boolean;
-}
-
 /** Whether a kubeconfig is there to use (the setting's file, a KUBECONFIG file, or ~/.kube/config), without reading it. */
 export function kubeconfigPresent(setting: string): boolean {
   const home = process.env.HOME || homedir();
@@ -81,7 +71,8 @@ export function kubeconfigPresent(setting: string): boolean {
   return existsSync(join(home, '.kube', 'config'));
 }
 
-export function serverClusterSettings(state: vscode.Memento): ServerClusterSettings {
+/** What the language server is told (notification certsmith/clusterSettings); read without loading the Kubernetes client. */
+export function serverClusterSettings(state: vscode.Memento): ClusterSettingsParams {
   const s = readClusterSettings();
   const choice = state.get<ClusterChoice>(CLUSTER_CHOICE_KEY) ?? {};
   return {

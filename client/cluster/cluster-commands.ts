@@ -30,6 +30,9 @@ import { objectRange, readManifestObjects, type SourceObject } from '../../engin
 import { kindOffsets } from '../../engine/cluster/field-path.js';
 import { certificateAt } from '../../engine/issue/certificate-at.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { CheckResult } from '../../engine/language/cluster-protocol.js';
+
+export type { CheckResult };
 import type { Log } from '../log.js';
 import { ChainPanel } from '../panels/chain-panel.js';
 import type { ClusterSession } from './cluster-session.js';
@@ -47,14 +50,6 @@ export interface ClusterDeps {
   refreshView(): void;
 }
 
-export interface CheckResult {
-  context: string;
-  namespace: string;
-  server: string;
-  objects: number;
-  rejected: number;
-  error?: string;
-}
 
 /** The document a command acts on: the argument's (code lens, explorer), else the active editor's. */
 async function documentOf(arg: unknown): Promise<vscode.TextDocument | undefined> {

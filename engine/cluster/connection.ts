@@ -162,14 +162,7 @@ export class ClusterConnection {
       req.on('error', fail);
       req.end(options.body);
     });
-    if (response.status === 401) {
-      const server = jsonBody(response)?.message as string | undefined;
-      throw new ClusterError(
-        'unauthorized',
-        `the API server of context "${this.endpoint.context}" at ${this.endpoint.server} does not accept the credentials of user "${this.endpoint.user}" (401 Unauthorized${server && server !== 'Unauthorized' ? `: ${server}` : ''}): they are wrong or have expired`,
-        'Log in again (refresh the token or client certificate in the kubeconfig), or pick another --context.',
-      );
-    }
+    if (response.status === 401) throw this.unauthorized(response);
     return response;
   }
 
@@ -241,10 +234,18 @@ export class ClusterConnection {
       req.on('error', (e) => finish(e));
       req.end();
     });
-    if (response.status === 401) {
-      throw new ClusterError('unauthorized', `the API server of context "${this.endpoint.context}" at ${this.endpoint.server} does not accept the credentials of user "${this.endpoint.user}" (401 Unauthorized): they are wrong or have expired`, 'Log in again (refresh the token or client certificate in the kubeconfig), or pick another --context.');
-    }
+    if (response.status === 401) throw this.unauthorized(response);
     return response;
+  }
+
+  /** A 401 answer in words: the credentials are wrong or have expired. */
+  private unauthorized(response: ApiResponse): ClusterError {
+    const server = jsonBody(response)?.message as string | undefined;
+    return new ClusterError(
+      'unauthorized',
+      `the API server of context "${this.endpoint.context}" at ${this.endpoint.server} does not accept the credentials of user "${this.endpoint.user}" (401 Unauthorized${server && server !== 'Unauthorized' ? `: ${server}` : ''}): they are wrong or have expired`,
+      'Log in again (refresh the token or client certificate in the kubeconfig), or pick another --context.',
+    );
   }
 
   /** Closes the kept-alive connections. */

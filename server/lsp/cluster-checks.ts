@@ -64,36 +64,20 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Workspace } from '../../engine/workspace/workspace.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
 import type * as LspCluster from './lsp-cluster.js';
-import type { ClusterSettings, InventoryOutcome } from './lsp-cluster.js';
+import type { InventoryOutcome } from './lsp-cluster.js';
+import {
+  CHECK_AGAINST_CLUSTER_REQUEST,
+  CLUSTER_SETTINGS_NOTIFICATION,
+  REFRESH_CLUSTER_INVENTORY_REQUEST,
+  type CheckResult,
+  type ClusterSettings,
+  type InventoryResult,
+} from '../../engine/language/cluster-protocol.js';
 
-export const CLUSTER_SETTINGS_NOTIFICATION = 'certsmith/clusterSettings';
-export const CHECK_AGAINST_CLUSTER_REQUEST = 'certsmith/checkAgainstCluster';
-export const REFRESH_CLUSTER_INVENTORY_REQUEST = 'certsmith/refreshClusterInventory';
+export { CHECK_AGAINST_CLUSTER_REQUEST, CLUSTER_SETTINGS_NOTIFICATION, REFRESH_CLUSTER_INVENTORY_REQUEST, type CheckResult, type InventoryResult };
 
 const SAVE_DEBOUNCE_MS = 500;
 const INVENTORY_MAX_AGE_MS = 60_000;
-
-export interface CheckResult {
-  context: string;
-  namespace: string;
-  server: string;
-  objects: number;
-  rejected: number;
-  error?: string;
-  stale?: true;
-}
-
-export interface InventoryResult {
-  issuers: number;
-  clusterIssuers: number;
-  secrets: number;
-  error?: string;
-  denied?: string[];
-  notes?: string[];
-  context?: string;
-  namespace?: string;
-  server?: string;
-}
 
 export interface ClusterChecksHost {
   connection: Connection;

@@ -23,21 +23,9 @@ import { readLiveInventory } from '../../engine/cluster/live-inventory.js';
 import { readManifestObjects } from '../../engine/cluster/source-objects.js';
 import type { LiveObjects } from '../../engine/rules/cross/live-objects.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { ClusterSettings } from '../../engine/language/cluster-protocol.js';
 
-/** The params of the certsmith/clusterSettings notification (see server.ts). */
-export interface ClusterSettings {
-  enabled: boolean;
-  /** A kubeconfig file (~ and paths relative to the first workspace folder allowed); default KUBECONFIG, else ~/.kube/config. */
-  kubeconfig?: string;
-  /** Default: the kubeconfig's current-context. */
-  context?: string;
-  /** For objects that name none; default: the context's namespace, else "default". */
-  namespace?: string;
-  /** Dry-run a document when it is saved (default true). */
-  checkOnSave?: boolean;
-  /** A cluster is configured (a kubeconfig exists): show the Apply / Diff / Status code lenses (default false). */
-  lenses?: boolean;
-}
+export type { ClusterSettings } from '../../engine/language/cluster-protocol.js';
 
 /** Per request to the API server: an editor should not wait for the CLI's 30 s. */
 export const LSP_CLUSTER_TIMEOUT_MS = 15_000;

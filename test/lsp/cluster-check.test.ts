@@ -24,6 +24,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import type { CheckResult, InventoryResult } from '../../engine/language/cluster-protocol.js';
 import { ROOT } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { freePort } from '../world/free-port.js';
@@ -136,23 +137,6 @@ async function startServer(): Promise<ServerClient> {
   return s;
 }
 
-interface CheckResult {
-  context: string;
-  namespace: string;
-  server: string;
-  objects: number;
-  rejected: number;
-  error?: string;
-  stale?: boolean;
-}
-interface InventoryResult {
-  issuers: number;
-  clusterIssuers: number;
-  secrets: number;
-  error?: string;
-  denied?: string[];
-  notes?: string[];
-}
 
 const brief = (d: Diagnostic) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.source} ${d.code} ${['', 'error', 'warning', 'information', 'hint'][d.severity ?? 0]}`;
 /** A diagnostic message as text (LSP 3.18 allows markup). */
