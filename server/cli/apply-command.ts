@@ -17,8 +17,7 @@ import { loadKubeconfig, type ClusterTarget } from '../../engine/cluster/kubecon
 import { kindOffsets } from '../../engine/cluster/field-path.js';
 import { objectRange, readManifestObjects, type FileDiagnostic, type ManifestText } from '../../engine/cluster/source-objects.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
-import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
-import { ioReason } from './lint-command.js';
+import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 import { clusterErrorText, durationOption } from './cluster-options.js';
 
 export const APPLY_USAGE = `Usage: certsmith apply [--dry-run] [--force-conflicts] [options] PATH...

@@ -46,3 +46,21 @@ export function outputFormat<F extends string = never>(value: unknown, extra: re
   }
   return value as 'text' | 'json' | F;
 }
+
+/** An I/O error (ENOENT, EACCES ...) in words. */
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    default:
+      return (e as Error).message ?? String(e);
+  }
+}

@@ -11,8 +11,7 @@ import { fetchPresentedChain, EndpointError } from '../../engine/chain/endpoint.
 import { renderChainText } from '../../engine/chain/chain-text.js';
 import { inspect, DEFAULT_EXPIRY_WARNING_DAYS, type ChainReport, type InspectOptions } from '../../engine/chain/inspect.js';
 import { ChainInputError, extractInput, type ExtractedInput } from '../../engine/chain/pem.js';
-import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
-import { ioReason } from './lint-command.js';
+import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 
 export const INSPECT_USAGE = `Usage: certsmith inspect [options] (FILE | - | --host HOST:PORT [--servername NAME])
 

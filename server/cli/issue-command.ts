@@ -18,8 +18,7 @@ import { parseListenAddress } from '../../engine/acme/http01-responder.js';
 import { NameserverSyntaxError, parseNameserverList, type NameserverAddress } from '../../engine/dns/nameserver-address.js';
 import { defaultRecursiveNameservers, PUBLIC_FALLBACK_NAMESERVERS, RESOLV_CONF } from '../../engine/dns/default-nameservers.js';
 import { DurationSyntaxError, formatDuration, parseDuration } from '../../engine/dns/durations.js';
-import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
-import { ioReason } from './lint-command.js';
+import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 
 export const ISSUE_USAGE = `Usage: certsmith issue -f FILE [-f FILE ...] --certificate NAME --out DIR [options]
 

@@ -12,7 +12,7 @@ import { Workspace } from '../../engine/workspace/workspace.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
 import { looksRelevant } from '../../engine/workspace/manifest-file.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
-import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
+import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 
 export const LINT_USAGE = `Usage: certsmith lint [--format text|json|github] [--max-file-size BYTES] PATH...
 
@@ -90,22 +90,6 @@ function readHead(path: string, bytes: number): string {
   }
 }
 
-export function ioReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    default:
-      return (e as Error).message ?? String(e);
-  }
-}
 
 export function runLint(argv: string[], io: CommandIO): number {
   const parsed = parseCommandArgs(
