@@ -131,6 +131,13 @@ describe('the extension against a Kubernetes API server (code-server + Chromium)
 
   ui('Apply to Cluster names the context, asks, and creates the objects', async () => {
     await wb.openFile('good.yaml');
+    // With a kubeconfig configured, each object has Apply and Diff lenses, the Certificate Status too.
+    const lens = wb.page.locator('.codelens-decoration', { hasText: 'Apply' });
+    await lens.first().waitFor({ timeout: 30_000 });
+    assert.equal(await lens.count(), 2, 'one Apply lens per object');
+    const certLenses = (await wb.page.locator('.codelens-decoration', { hasText: 'Status' }).first().innerText()).replace(/\s+/g, ' ');
+    assert.equal(certLenses, 'Apply | Diff | Status | Issue (local) | Inspect');
+    await wb.screenshot('lenses');
     await wb.runCommand('Certsmith: Apply to Cluster…');
     const dialog = await wb.waitForDialog('Apply 2 objects to context "admin@certsmith-test"?');
     await wb.screenshot('confirm');
