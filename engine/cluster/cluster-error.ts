@@ -49,6 +49,8 @@ export interface Endpoint {
   /** The kubeconfig's cluster entry (for "check certificate-authority of cluster X"). */
   cluster?: string;
   user?: string;
+  /** The proxy in between, "http://proxy:3128 (proxy-url)", without credentials. */
+  proxy?: string;
 }
 
 const TLS_TRUST = new Set([
@@ -74,6 +76,26 @@ export function networkError(e: unknown, ep: Endpoint): ClusterError {
   const err = e as NodeJS.ErrnoException & { reason?: string };
   const code = err?.code ?? '';
   const at = `the API server of context "${ep.context}" at ${ep.server}`;
+  if (ep.proxy) {
+    const bad = /^Bad response: (\d+)/.exec(err?.message ?? '');
+    if (bad) {
+      const status = Number(bad[1]);
+      // 407 is the standard answer; some proxies (tinyproxy) say 401.
+      const auth = status === 407 || status === 401;
+      const why = auth ? ' (the proxy wants other credentials)' : status === 403 ? ' (Forbidden)' : status >= 500 ? ' (it could not connect onwards)' : '';
+      return new ClusterError(
+        'unreachable',
+        `the proxy ${ep.proxy} refused to open a tunnel to ${at}: HTTP ${status}${why}`,
+        auth ? 'Check the user and password in the proxy URL.' : status === 403 ? "Check that the proxy allows CONNECT to the API server's host and port." : 'Check that the proxy can reach the API server.',
+      );
+    }
+    const PROXY_UNREACHABLE: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'its host name does not resolve', EAI_AGAIN: 'its host name does not resolve', ETIMEDOUT: 'the connection timed out', EHOSTUNREACH: 'no route to the host', ENETUNREACH: 'no route to the host' };
+    // These can only be the proxy's own address: past it, failures come back as its HTTP answer.
+    if (code in PROXY_UNREACHABLE) {
+      const reason = PROXY_UNREACHABLE[code];
+      return new ClusterError('unreachable', `cannot reach the proxy ${ep.proxy} for ${at}: ${reason}`, 'Is the proxy running, and is this its address (proxy-url in the kubeconfig, or HTTPS_PROXY)?');
+    }
+  }
   const clusterEntry = ep.cluster ? `cluster "${ep.cluster}"` : 'the cluster';
   if (TLS_TRUST.has(code)) {
     return new ClusterError(

@@ -14,6 +14,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { ClusterError, networkError, timeoutError, type Endpoint } from './cluster-error.js';
 import type { ClusterTarget } from './kubeconfig.js';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { SocksProxyAgent } from 'socks-proxy-agent';
+import { proxyFor, type ProxyChoice } from './proxy.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_SOCKETS = 8;
@@ -23,6 +26,8 @@ export interface ConnectionOptions {
   timeoutMs?: number;
   /** Connections kept to the server, and so requests in flight (default 8). */
   maxSockets?: number;
+  /** The environment for HTTPS_PROXY, HTTP_PROXY and NO_PROXY (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RequestOptions {
@@ -68,10 +73,12 @@ export class ClusterConnection {
     readonly target: ClusterTarget,
     agent: http.Agent,
     private readonly streamAgent: http.Agent,
+    /** The proxy the requests go through, if any. */
+    readonly proxy: ProxyChoice | undefined,
     private staticAuth: Auth,
     options: ConnectionOptions,
   ) {
-    this.endpoint = { context: target.context, server: target.server, cluster: target.cluster, user: target.user };
+    this.endpoint = { context: target.context, server: target.server, cluster: target.cluster, user: target.user, ...(proxy ? { proxy: `${proxy.shown} (${proxy.from})` } : {}) };
     this.base = target.server.replace(/\/+$/, '');
     this.agent = agent;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -89,28 +96,44 @@ export class ClusterConnection {
     }
     const tls = await credentials(target);
     const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
+    let proxy: ProxyChoice | undefined;
+    const proxyUrl = target.kc.getCurrentCluster()?.proxyUrl;
+    try {
+      proxy = proxyFor(url, proxyUrl, options.env ?? process.env);
+    } catch {
+      throw new ClusterError('config', `cluster "${target.cluster}" of context "${target.context}" has a proxy-url that is not a URL`, 'Write it as http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT.');
+    }
+    if (proxy && !/^(https?|socks[45]?h?):$/.test(proxy.url.protocol)) {
+      throw new ClusterError('config', `the proxy ${proxy.shown} (${proxy.from}) has a scheme Certsmith cannot use`, 'Use an http://, https:// or socks5:// proxy, as kubectl does.');
+    }
     const makeAgent = (keepAlive: boolean, sockets: number): http.Agent => {
-      if (url.protocol === 'https:') {
-        return new https.Agent({
-          keepAlive,
-          maxSockets: sockets,
-          ca: tls.ca,
-          cert: tls.cert,
-          key: tls.key,
-          pfx: tls.pfx,
-          passphrase: tls.passphrase,
-          servername: tls.servername,
-          // Only when the kubeconfig says insecure-skip-tls-verify; otherwise always verified.
-          rejectUnauthorized: tls.rejectUnauthorized !== false,
-        });
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new ClusterError('config', `cluster "${target.cluster}" of context "${target.context}" has server ${target.server}: only https:// (or http://) is supported`);
       }
-      if (url.protocol === 'http:') return new http.Agent({ keepAlive, maxSockets: sockets });
-      throw new ClusterError('config', `cluster "${target.cluster}" of context "${target.context}" has server ${target.server}: only https:// (or http://) is supported`);
+      const tlsOptions = {
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        pfx: tls.pfx,
+        passphrase: tls.passphrase,
+        servername: tls.servername,
+        // Only when the kubeconfig says insecure-skip-tls-verify; otherwise always verified.
+        rejectUnauthorized: tls.rejectUnauthorized !== false,
+      };
+      if (proxy?.url.protocol.startsWith('socks')) {
+        return new SocksProxyAgent(proxy.url, { keepAlive, maxSockets: sockets, ...(url.protocol === 'https:' ? tlsOptions : {}) }) as unknown as http.Agent;
+      }
+      if (proxy) {
+        return url.protocol === 'https:'
+          ? new HttpsProxyAgent({ proxy: proxy.url, keepAlive, maxSockets: sockets, ...tlsOptions })
+          : new HttpProxyAgent({ proxy: proxy.url, keepAlive, maxSockets: sockets });
+      }
+      return url.protocol === 'https:' ? new https.Agent({ keepAlive, maxSockets: sockets, ...tlsOptions }) : new http.Agent({ keepAlive, maxSockets: sockets });
     };
     const agent = makeAgent(true, maxSockets);
     // Watches hold their connection for minutes: they get sockets of their own, outside the pool.
     const streamAgent = makeAgent(false, Infinity);
-    return new ClusterConnection(target, agent, streamAgent, { headers: { ...((tls.headers as Record<string, string>) ?? {}) }, auth: tls.auth ?? undefined }, options);
+    return new ClusterConnection(target, agent, streamAgent, proxy, { headers: { ...((tls.headers as Record<string, string>) ?? {}) }, auth: tls.auth ?? undefined }, options);
   }
 
   /** Sends a request; returns any HTTP answer except 401, which throws (as do network failures and the time limit). */

@@ -10,8 +10,9 @@ cd "$(dirname "$0")/../.."
 # Debian packages the tests and benchmarks use: bind9 (authoritative DNS with
 # RFC 2136 updates), unbound (caching resolver), Pebble (ACME test CA),
 # openssl (the reference for certificate facts), lego (the ACME client
-# bench:issue compares against).
-DEBIAN_PACKAGES=(bind9 bind9-utils bind9-dnsutils unbound pebble lego openssl gcc)
+# bench:issue compares against), tinyproxy (an HTTP CONNECT proxy for the
+# kubeconfig proxy-url tests).
+DEBIAN_PACKAGES=(bind9 bind9-utils bind9-dnsutils unbound pebble lego openssl gcc tinyproxy)
 # The end-to-end suite (test/e2e) drives a real VS Code (code-server) with
 # Debian's Chromium; code-server's native modules need these to build, and
 # ripgrep stands in for the rg its install step would download.
