@@ -10,7 +10,12 @@
  *     TSIG Secret, and a Certificate for app.example.test + *.example.test;
  *  4. writes workspace settings (examples/.vscode/settings.json, git-ignored)
  *     so that issuing talks to that bind9 and Pebble;
- *  5. starts code-server (VS Code in the browser, installed by `npm run
+ *  5. when set-up built them, starts a kube-apiserver with etcd
+ *     (test/world/kube-apiserver.ts) with the cert-manager and Gateway API
+ *     CRDs, and points the extension's cluster features at it (Apply, Dry
+ *     Run, Diff, Status, the Cluster view; no cert-manager controller runs
+ *     there, so Certificates stay not Ready);
+ *  6. starts code-server (VS Code in the browser, installed by `npm run
  *     setup`) with the extension installed and examples/ as the workspace, at
  *     http://127.0.0.1:8080 (or a free port when 8080 is taken).
  *
@@ -25,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { certificateYaml, startAcmeWorld, type AcmeWorld } from './acme-world.js';
 import { codeServerMissingReason, startCodeServer, type CodeServer } from './code-server.js';
 import { freePort } from './free-port.js';
+import { installCertManagerCrds, kubernetesPeersBuilt, startKubeApiServer, type KubeApiServer } from './kube-apiserver.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VSIX = join(ROOT, 'dist', 'certsmith.vsix');
@@ -92,9 +98,10 @@ examples/.certsmith/issued/default/app-tls/.
   );
 }
 
-function writeSettings(world: AcmeWorld): void {
+function writeSettings(world: AcmeWorld, kube: KubeApiServer | undefined): void {
   mkdirSync(dirname(SETTINGS), { recursive: true });
   const settings = {
+    ...(kube ? { 'certsmith.cluster.kubeconfig': kube.adminKubeconfig, 'certsmith.cluster.checkAgainstCluster': true } : {}),
     'certsmith.dns01.recursiveNameservers': [world.bind9.address],
     'certsmith.dns01.authoritativePort': world.bind9.port,
     'certsmith.http01.listen': `127.0.0.1:${world.pebble.httpPort}`,
@@ -109,14 +116,16 @@ async function main(): Promise<void> {
   buildVsixIfNeeded();
 
   let world: AcmeWorld | undefined;
+  let kube: KubeApiServer | undefined;
   let cs: CodeServer | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    say('stopping code-server, Pebble and bind9');
+    say('stopping code-server, Pebble, bind9 and the API server');
     await cs?.stop().catch(() => {});
     await world?.stop().catch(() => {});
+    await kube?.stop().catch(() => {});
     rmSync(SETTINGS, { force: true });
     try {
       rmSync(dirname(SETTINGS)); // only when empty
@@ -133,7 +142,15 @@ async function main(): Promise<void> {
     world = await startAcmeWorld();
     say(`bind9 ${world.bind9.address} (zone ${world.zone}), Pebble ${world.pebble.directoryUrl}`);
     writeManifests(world);
-    writeSettings(world);
+    if (kubernetesPeersBuilt()) {
+      say('starting kube-apiserver and etcd, with the cert-manager and Gateway API CRDs');
+      kube = await startKubeApiServer();
+      await installCertManagerCrds(kube.adminKubeconfig);
+      say(`kube-apiserver ${kube.server} (kubeconfig ${kube.adminKubeconfig})`);
+    } else {
+      say('kube-apiserver is not built (npm run setup builds it): the cluster features have no cluster to talk to');
+    }
+    writeSettings(world, kube);
     const port = (await portFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
     if (port !== PREFERRED_PORT) say(`port ${PREFERRED_PORT} is taken: using ${port}`);
     say('starting code-server (VS Code) with the extension installed');
@@ -148,7 +165,11 @@ async function main(): Promise<void> {
 
   In the browser: open local/certificate.yaml and click "Issue" above the
   Certificate (or F1 → "Certsmith: Issue Certificate…"). The other examples
-  and examples/mistakes/ show diagnostics, completion, hover and quick fixes.
+  and examples/mistakes/ show diagnostics, completion, hover and quick fixes.${kube ? `
+  A local API server (${kube.server}) is configured: "Apply", "Diff" and
+  "Status" above each resource, F1 → "Certsmith: Dry Run Against Cluster",
+  and the Cluster view in the Explorer. kubectl --kubeconfig ${kube.adminKubeconfig}
+  shows what landed there.` : ''}
 
   Press Ctrl-C to stop everything.
 `);
