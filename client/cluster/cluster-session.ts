@@ -50,7 +50,7 @@ export class ClusterSession implements vscode.Disposable {
   target(): ClusterTarget {
     const s = readClusterSettings();
     const c = this.choice;
-    return loadKubeconfig({ kubeconfig: s.kubeconfig || undefined, context: c.context || s.context || undefined, namespace: c.namespace || s.namespace || undefined });
+    return loadKubeconfig({ kubeconfig: s.kubeconfig || undefined, context: c.context || s.context || undefined, namespace: c.namespace || s.namespace || undefined, namespaceIsDefault: true });
   }
 
   /** The target, or undefined with the reason (no kubeconfig, no context). */

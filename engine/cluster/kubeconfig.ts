@@ -28,13 +28,16 @@ export interface KubeconfigOptions {
   context?: string;
   /** -n/--namespace: instead of the context's namespace. */
   namespace?: string;
+  /** The namespace is the editor's setting or choice: a default for objects that name none, not kubectl's -n (which refuses documents that name another). */
+  namespaceIsDefault?: boolean;
   /** The environment to read KUBECONFIG from (default process.env). */
   env?: Record<string, string | undefined>;
   /** The home directory for ~/.kube/config (default $HOME, else os.homedir()). */
   home?: string;
 }
 
-export type NamespaceSource = 'flag' | 'context' | 'default';
+/** Where the namespace came from: -n/--namespace, the editor's choice (a default only: documents may name others), the context, or none. */
+export type NamespaceSource = 'flag' | 'setting' | 'context' | 'default';
 
 /** One context of a kubeconfig, ready to connect with. */
 export interface ClusterTarget {
@@ -131,7 +134,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): ClusterTarget {
   let namespaceSource: NamespaceSource = 'default';
   if (options.namespace) {
     namespace = options.namespace;
-    namespaceSource = 'flag';
+    namespaceSource = options.namespaceIsDefault ? 'setting' : 'flag';
   } else if (context.namespace) {
     namespace = context.namespace;
     namespaceSource = 'context';

@@ -12,7 +12,7 @@ import { fieldOffsets, kindOffsets, resolveFieldPath, type FieldEmphasis } from 
 import { isSecret, redactMessage } from './secret-redaction.js';
 import { objectRange, type SourceObject } from './source-objects.js';
 
-export type NamespaceOrigin = 'document' | 'flag' | 'context' | 'default';
+export type NamespaceOrigin = 'document' | 'flag' | 'setting' | 'context' | 'default';
 
 export interface RejectionContext {
   context: string;
@@ -60,6 +60,7 @@ export function kindDiagnostic(so: SourceObject, code: ClusterCode, message: str
 const ORIGIN: Record<NamespaceOrigin, string> = {
   document: 'its metadata.namespace',
   flag: '--namespace',
+  setting: 'the namespace chosen in the editor',
   context: "the context's default namespace",
   default: 'the default namespace, as neither the object nor the context names one',
 };

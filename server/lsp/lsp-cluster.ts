@@ -76,11 +76,9 @@ function kubeconfigPath(p: string | undefined, baseDir: string | undefined): str
 }
 
 function target(settings: ClusterSettings, o: ClusterCallOptions): ClusterTarget {
-  const t = loadKubeconfig({ kubeconfig: kubeconfigPath(settings.kubeconfig, o.baseDir), context: settings.context || undefined, namespace: settings.namespace || undefined });
   // The namespace setting is the default for objects that name none, not kubectl's -n: a document's own
   // metadata.namespace must not be refused as "differs from --namespace".
-  if (t.namespaceSource === 'flag') t.namespaceSource = 'context';
-  return t;
+  return loadKubeconfig({ kubeconfig: kubeconfigPath(settings.kubeconfig, o.baseDir), context: settings.context || undefined, namespace: settings.namespace || undefined, namespaceIsDefault: true });
 }
 
 /** The server-side dry run (dryRun=All, strict field validation) of the objects of one document. */

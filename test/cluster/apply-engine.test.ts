@@ -45,12 +45,14 @@ interface RunOptions {
   forceConflicts?: boolean;
   kubeconfig?: string;
   namespace?: string;
+  /** The namespace is the editor's choice (a default), not -n. */
+  namespaceIsDefault?: boolean;
 }
 
 async function run(text: string, o: RunOptions = {}): Promise<ApplyReport> {
   const { objects, problems } = readManifestObjects([{ display: 'm.yaml', text }]);
   assert.deepEqual(problems, [], 'the test manifests are complete');
-  const target = loadKubeconfig({ kubeconfig: o.kubeconfig ?? kube.adminKubeconfig, namespace: o.namespace });
+  const target = loadKubeconfig({ kubeconfig: o.kubeconfig ?? kube.adminKubeconfig, namespace: o.namespace, namespaceIsDefault: o.namespaceIsDefault });
   const conn = await ClusterConnection.open(target, { timeoutMs: 20_000 });
   try {
     const report = await applyObjects(conn, objects, { dryRun: o.dryRun, forceConflicts: o.forceConflicts });
@@ -383,6 +385,12 @@ test('a missing namespace is said on the kind line with where the namespace came
   assert.equal(a.diagnostics[0].message, `Namespace "nowhere" (its metadata.namespace) does not exist in context "${ADMIN_CONTEXT}". Create it, or apply a Namespace object with the manifests.`);
   const fromFlag = (await run(CERTIFICATE, { namespace: 'ghost' })).results[0];
   assert.match(fromFlag.diagnostics[0].message, /^Namespace "ghost" \(--namespace\) does not exist/);
+  // The editor's namespace is a default, not -n: it is named as such, and a document naming another namespace is not refused for it.
+  const fromEditor = (await run(CERTIFICATE, { namespace: 'ghost', namespaceIsDefault: true, dryRun: true })).results[0];
+  assert.match(fromEditor.diagnostics[0].message, /^Namespace "ghost" \(the namespace chosen in the editor\) does not exist/);
+  const otherInDoc = (await run(inDoc, { namespace: 'ghost', namespaceIsDefault: true, dryRun: true })).results[0];
+  assert.deepEqual(at(otherInDoc), ['2:1 cluster-namespace-missing'], 'checked in its own namespace, not refused as a mismatch');
+  assert.equal((await run(inDoc, { namespace: 'ghost', dryRun: true })).results[0].diagnostics[0].code, 'cluster-namespace-mismatch', 'with -n it is refused, as kubectl does');
 
   // The Namespace is in the same files: a dry run cannot check what goes into it.
   const withNs = `${inDoc}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: nowhere\n`;
