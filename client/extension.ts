@@ -18,6 +18,7 @@ import { SecretStore } from './secret-store.js';
 import { IssuedStore } from './issuance/issued-store.js';
 import { CertificatesView, type CertificateEntry } from './views/certificates-view.js';
 import { ClusterView } from './views/cluster-view.js';
+import { SHOW_CHAIN_REPORT_COMMAND } from './panels/chain-command.js';
 import { readSettings, serverClusterSettings } from './settings.js';
 
 const RELEVANT = /^\s*(apiVersion:\s*["']?(cert-manager\.io|acme\.cert-manager\.io|networking\.k8s\.io|gateway\.networking\.k8s\.io)\/|kind:\s*["']?(Certificate|Issuer|ClusterIssuer|CertificateRequest|Ingress|Gateway|HTTPRoute)\b)/m;
@@ -154,6 +155,13 @@ export function activate(context: vscode.ExtensionContext): CertsmithApi {
     });
   }
   command('certsmith.cluster.refresh', async () => async () => clusterView.refresh());
+  command(SHOW_CHAIN_REPORT_COMMAND, async () => {
+    const m = await lazy();
+    return (arg) => {
+      const a = arg as { report: Parameters<typeof m.ChainPanel.show>[0]; title: string };
+      m.ChainPanel.show(a.report, a.title);
+    };
+  });
   command('certsmith.forgetSecret', async () => async () => {
     const pick = await vscode.window.showQuickPick(secrets.stored().map((s) => ({ label: s.label, key: s.key })), { title: 'Certsmith: forget which stored secret?' });
     if (!pick) return;

@@ -8,3 +8,4 @@ export { issueCommand, renewCommand } from './issuance/issue-command.js';
 export { inspectCommand } from './commands/inspect-command.js';
 export { dnsCheckCommand } from './commands/dns-command.js';
 export { exportCommand } from './commands/export-command.js';
+export { ChainPanel } from './panels/chain-panel.js';

@@ -34,8 +34,8 @@ import type { CheckResult } from '../../engine/language/cluster-protocol.js';
 
 export type { CheckResult };
 import type { Log } from '../log.js';
-import { ChainPanel } from '../panels/chain-panel.js';
 import type { ClusterSession } from './cluster-session.js';
+import { SHOW_CHAIN_REPORT_COMMAND } from '../panels/chain-command.js';
 import { ClusterDocuments } from './cluster-documents.js';
 
 export interface ClusterDeps {
@@ -194,7 +194,8 @@ export async function statusCommand(arg: unknown, deps: ClusterDeps): Promise<st
   const text = renderStatus(report);
   const uri = deps.documents.put(`status/${report.context}/${crt.namespace}/${crt.name}.txt`, text);
   await vscode.window.showTextDocument(uri, { preview: true });
-  if (report.secret?.chain) ChainPanel.show(report.secret.chain, `Secret ${crt.namespace}/${report.secret.name} (${report.context})`);
+  // The one chain panel lives in dist/lazy.js: shown through its internal command, not a second copy of the panel in this bundle.
+  if (report.secret?.chain) await vscode.commands.executeCommand(SHOW_CHAIN_REPORT_COMMAND, { report: report.secret.chain, title: `Secret ${crt.namespace}/${report.secret.name} (${report.context})` });
   return text;
 }
 

@@ -14,6 +14,7 @@
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -174,15 +175,34 @@ describe('the extension against a Kubernetes API server (code-server + Chromium)
     // The status bar shows context and namespace.
     assert.match(await wb.page.locator('.statusbar-item', { hasText: 'admin@certsmith-test / apps' }).first().innerText(), /admin@certsmith-test \/ apps/);
 
-    // Selecting the Certificate shows its status.
+    // The issued Secret (made with openssl), so that the status also shows its chain.
+    const tls = mkdtempSync(join(tmpdir(), 'certsmith-e2e-tls-'));
+    try {
+      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=shop.example.test', '-addext', 'subjectAltName=DNS:shop.example.test', '-days', '60', '-keyout', join(tls, 'tls.key'), '-out', join(tls, 'tls.crt')], { encoding: 'utf8' });
+      assert.equal(made.status, 0, made.stderr);
+      const r = await kube.kubectl(['create', 'secret', 'tls', 'shop-tls', '-n', 'apps', `--cert=${join(tls, 'tls.crt')}`, `--key=${join(tls, 'tls.key')}`]);
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      rmSync(tls, { recursive: true, force: true });
+    }
+
+    // Selecting the Certificate shows its status, and the Secret's chain in the (one) chain panel.
     await cert.click();
     const editor = wb.page.locator('.tabs-container .tab', { hasText: 'shop.txt' });
     await editor.waitFor({ timeout: 30_000 });
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Chain: Secret apps/shop-tls (admin@certsmith-test)' }).waitFor({ timeout: 30_000 });
+    await editor.click();
     const shown = await wb.editorText();
     await wb.screenshot('status');
     assert.match(shown, /^Name: shop$/m);
     assert.match(shown, /^Ready: yes$/m);
     assert.match(shown, /Issuer:\s+Name: selfsigned\s+Kind: Issuer\s+Type: selfSigned/);
+    assert.match(shown, /Keys: tls\.crt, tls\.key/);
+    const chain = await wb.webviewFrame('#verdict');
+    assert.match(await chain.locator('#chain').innerText(), /shop\.example\.test/);
+    assert.equal(await wb.page.locator('.tab[aria-label^="Chain: "]').count(), 1, 'one chain panel');
+    await wb.screenshot('status-and-chain');
+    await wb.runCommand('View: Close All Editor Groups');
   });
 
   ui('Diff with Cluster opens the live object and the dry-run result side by side', async () => {
