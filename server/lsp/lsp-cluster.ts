@@ -23,7 +23,7 @@ import { readLiveInventory } from '../../engine/cluster/live-inventory.js';
 import { readManifestObjects } from '../../engine/cluster/source-objects.js';
 import type { LiveObjects } from '../../engine/rules/cross/live-objects.js';
 import type { Diagnostic } from '../../engine/rules/rule.js';
-import type { ClusterSettings } from '../../engine/language/cluster-protocol.js';
+import type { CheckResult, ClusterSettings } from '../../engine/language/cluster-protocol.js';
 
 export type { ClusterSettings } from '../../engine/language/cluster-protocol.js';
 
@@ -37,15 +37,8 @@ export interface ClusterCallOptions {
   timeoutMs?: number;
 }
 
-export interface DryRunOutcome {
-  context: string;
-  namespace: string;
-  server: string;
-  /** Objects of the document that were sent (or would have been). */
-  objects: number;
-  rejected: number;
-  error?: string;
-  /** At the document's positions, source certsmith-cluster. */
+/** The check's result (as certsmith/checkAgainstCluster answers it) and its diagnostics, at the document's positions, source certsmith-cluster. */
+export interface DryRunOutcome extends Omit<CheckResult, 'stale'> {
   diagnostics: Diagnostic[];
 }
 
@@ -81,60 +74,64 @@ function target(settings: ClusterSettings, o: ClusterCallOptions): ClusterTarget
   return loadKubeconfig({ kubeconfig: kubeconfigPath(settings.kubeconfig, o.baseDir), context: settings.context || undefined, namespace: settings.namespace || undefined, namespaceIsDefault: true });
 }
 
+/**
+ * Resolves the context (its name, namespace and server go on `out`), opens a
+ * connection with `sockets` sockets (none when 0: only the target is wanted),
+ * runs `fn`, and puts any failure on `out.error` in words; always closes.
+ */
+async function connected<T extends { context: string; namespace: string; server: string; error?: string }>(
+  settings: ClusterSettings,
+  o: ClusterCallOptions,
+  out: T,
+  sockets: number,
+  fn: (conn: ClusterConnection, t: ClusterTarget) => Promise<void>,
+): Promise<void> {
+  let t: ClusterTarget;
+  try {
+    t = target(settings, o);
+  } catch (e) {
+    out.error = describeError(e);
+    return;
+  }
+  Object.assign(out, { context: t.context, namespace: t.namespace, server: t.server });
+  if (sockets === 0) return;
+  let conn: ClusterConnection | undefined;
+  try {
+    conn = await ClusterConnection.open(t, { timeoutMs: o.timeoutMs ?? LSP_CLUSTER_TIMEOUT_MS, maxSockets: sockets });
+    await fn(conn, t);
+  } catch (e) {
+    out.error = describeError(e);
+  } finally {
+    conn?.close();
+  }
+}
+
 /** The server-side dry run (dryRun=All, strict field validation) of the objects of one document. */
 export async function dryRunDocument(settings: ClusterSettings, display: string, text: string, o: ClusterCallOptions = {}): Promise<DryRunOutcome> {
   const { objects, problems } = readManifestObjects([{ display, text }]);
   // YAML errors are local diagnostics already; objects that cannot be sent (no name) are said here.
   const unsendable = problems.filter((p) => p.diagnostic.source === CLUSTER_SOURCE).map((p) => p.diagnostic);
   const out: DryRunOutcome = { context: settings.context ?? '', namespace: settings.namespace ?? '', server: '', objects: objects.length, rejected: 0, diagnostics: unsendable };
-  let t: ClusterTarget;
-  try {
-    t = target(settings, o);
-  } catch (e) {
-    out.error = describeError(e);
-    return out;
-  }
-  Object.assign(out, { context: t.context, namespace: t.namespace, server: t.server });
-  if (objects.length === 0) return out;
-  let conn: ClusterConnection | undefined;
-  try {
-    conn = await ClusterConnection.open(t, { timeoutMs: o.timeoutMs ?? LSP_CLUSTER_TIMEOUT_MS, maxSockets: 4 });
+  // Nothing to send: only the context is resolved (its name and server for the answer).
+  await connected(settings, o, out, objects.length ? 4 : 0, async (conn) => {
     const report = await applyObjects(conn, objects, { dryRun: true, signal: o.signal, concurrency: 4 });
     out.diagnostics = [...unsendable, ...report.results.flatMap((r) => r.diagnostics)];
     out.rejected = report.results.filter((r) => r.outcome === 'rejected').length;
     if (report.fatal) out.error = describeError(report.fatal);
     else if (o.signal?.aborted) out.error = 'cancelled';
-  } catch (e) {
-    out.error = describeError(e);
-  } finally {
-    conn?.close();
-  }
+  });
   return out;
 }
 
 /** The Issuers, ClusterIssuers and Secret names of the context (metadata only). */
 export async function refreshInventory(settings: ClusterSettings, o: ClusterCallOptions = {}): Promise<InventoryOutcome> {
   const out: InventoryOutcome = { context: settings.context ?? '', namespace: settings.namespace ?? '', server: '', counts: { issuers: 0, clusterIssuers: 0, secrets: 0 }, denied: [], notes: [] };
-  let t: ClusterTarget;
-  try {
-    t = target(settings, o);
-  } catch (e) {
-    out.error = describeError(e);
-    return out;
-  }
-  Object.assign(out, { context: t.context, namespace: t.namespace, server: t.server });
-  let conn: ClusterConnection | undefined;
-  try {
-    conn = await ClusterConnection.open(t, { timeoutMs: o.timeoutMs ?? LSP_CLUSTER_TIMEOUT_MS, maxSockets: 3 });
+  await connected(settings, o, out, 3, async (conn, t) => {
     const report = await readLiveInventory(conn, { namespace: t.namespace, signal: o.signal });
     out.live = report.live;
     out.counts = report.counts;
     out.denied = report.denied.map((d) => d.message);
     out.notes = report.notes;
-  } catch (e) {
-    out.error = describeError(e);
-  } finally {
-    conn?.close();
-  }
+  });
   return out;
 }

@@ -44,6 +44,7 @@ import { readManifestObjects, type SourceObject } from '../../engine/cluster/sou
 import { installCertManagerCrds, kubectlOk, runKubectl, startKubeApiServer, type KubeApiServer } from '../world/kube-apiserver.js';
 import { benchCertificatesYaml, benchIssuersYaml, certificateName, issuedStatus } from './cluster-manifests.js';
 import { writeDocsSection } from './docs-section.js';
+import { arg, machine, median } from './bench-util.js';
 
 const SECTION_HEADING = '## Cluster apply and status (npm run bench:cluster)';
 const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -52,23 +53,6 @@ const APPLY_RATIO_TARGET = 3;
 const TREE_TARGET_MS = 1000;
 /** concurrency = maxSockets settings tried (the default first). */
 const SWEEP = [DEFAULT_APPLY_CONCURRENCY, 1, 4, 16, 32];
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const n = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} expects a positive integer`);
-  return n;
-}
-
-function machine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version} (${os.platform()} ${os.arch()})`;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)]!;
-}
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const msf = (ms: number) => `${ms.toFixed(0)} ms`;

@@ -11,7 +11,6 @@
  * Target: median round under 200 ms. Writes the "DNS propagation check"
  * section of docs/benchmarks.md; exits 1 when the target is missed.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkPropagation } from '../../engine/dns/propagation.js';
@@ -19,6 +18,7 @@ import { parseNameserver } from '../../engine/dns/nameserver-address.js';
 import { zoneFile } from '../world/bind9.js';
 import { startDnsWorld } from '../world/dns-world.js';
 import { writeDocsSection } from './docs-section.js';
+import { machine } from './bench-util.js';
 
 const SECTION_HEADING = '## DNS propagation check (npm run bench:dns)';
 const NAMES = 20;
@@ -34,11 +34,6 @@ function argRounds(): number {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function machine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version} (${os.platform()} ${os.arch()})`;
 }
 
 async function main(): Promise<number> {

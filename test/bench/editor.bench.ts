@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { launchBrowser, openWorkbench } from '../world/browser.js';
 import { startCodeServer, CODE_SERVER_VERSION } from '../world/code-server.js';
 import { writeDocsSection } from './docs-section.js';
+import { machine } from './bench-util.js';
 
 const SECTION_HEADING = '## Extension activation (npm run bench:editor)';
 const TARGET_MS = 100;
@@ -34,11 +35,6 @@ spec:
   issuerRef: { name: ca }
   dnsNames: [web.example.test]
 `;
-
-function machine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version} (${os.platform()} ${os.arch()})`;
-}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)]!;
 

@@ -21,28 +21,12 @@ import { performance } from 'node:perf_hooks';
 import { certificateYaml, startAcmeWorld } from '../world/acme-world.js';
 import { requireBinary } from '../world/process.js';
 import { writeDocsSection } from './docs-section.js';
+import { arg, machine, median } from './bench-util.js';
 
 const SECTION_HEADING = '## ACME issuance (npm run bench:issue)';
 const TARGET_MS = 3000;
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const n = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} expects a positive integer`);
-  return n;
-}
-
-function machine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version} (${os.platform()} ${os.arch()})`;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)]!;
-}
 
 /** The installed Debian package's version, e.g. 4.9.1-1. */
 function debianVersion(pkg: string): string | undefined {

@@ -43,6 +43,21 @@ function lenses(u: string, c: TestLspClient = client): Promise<CodeLens[]> {
   return c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: u } });
 }
 
+/** A server whose client says it can refresh code lenses (workspace/codeLens/refresh), without indexing a workspace. */
+async function refreshingClient(t: { after(fn: () => unknown): void }): Promise<TestLspClient> {
+  const c = new TestLspClient();
+  t.after(() => c.shutdown());
+  await c.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { workspace: { codeLens: { refreshSupport: true } } },
+    workspaceFolders: null,
+    initializationOptions: { indexWorkspace: false },
+  });
+  await c.connection.sendNotification('initialized', {});
+  return c;
+}
+
 /** Lenses as [line, title, command, arguments], for exact comparison. */
 const brief = (ls: CodeLens[]) => ls.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]);
 
@@ -376,16 +391,7 @@ test('certsmith/certificatesChanged arrives (debounced) after an edit that adds 
 });
 
 test('a client that can refresh code lenses is asked to when an issuer in another file gains a DNS-01 solver (the list itself is unchanged)', { timeout: 60_000 }, async (t) => {
-  const c = new TestLspClient();
-  t.after(() => c.shutdown());
-  await c.connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: { workspace: { codeLens: { refreshSupport: true } } },
-    workspaceFolders: null,
-    initializationOptions: { indexWorkspace: false },
-  });
-  await c.connection.sendNotification('initialized', {});
+  const c = await refreshingClient(t);
   const events: string[] = [];
   let onRefresh: (() => void) | undefined;
   c.connection.onRequest('workspace/codeLens/refresh', () => {
@@ -451,16 +457,7 @@ test('a file of 2,000 Certificates: code lenses come in one pass (smoke guard: w
 });
 
 test('with a cluster configured (certsmith/clusterSettings lenses: true): Apply and Diff above each object, Status above Certificates; the client is asked to refresh', { timeout: 60_000 }, async (t) => {
-  const c = new TestLspClient();
-  t.after(() => c.shutdown());
-  await c.connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: { workspace: { codeLens: { refreshSupport: true } } },
-    workspaceFolders: null,
-    initializationOptions: { indexWorkspace: false },
-  });
-  await c.connection.sendNotification('initialized', {});
+  const c = await refreshingClient(t);
   let refreshes = 0;
   let onRefresh: (() => void) | undefined;
   c.connection.onRequest('workspace/codeLens/refresh', () => {
