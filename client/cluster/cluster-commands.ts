@@ -93,11 +93,6 @@ function vsDiagnostic(d: Diagnostic): vscode.Diagnostic {
   return out;
 }
 
-function errorMessage(e: unknown): string {
-  if (e instanceof ClusterError) return `${e.message}${e.hint ? ` ${e.hint}` : ''}`;
-  return (e as Error).message ?? String(e);
-}
-
 export async function applyCommand(arg: unknown, deps: ClusterDeps): Promise<ApplyReport | undefined> {
   const doc = await documentOf(arg);
   if (!doc) return undefined;
@@ -239,4 +234,3 @@ export async function renewClusterCommand(arg: unknown, deps: ClusterDeps): Prom
   });
 }
 
-export { errorMessage };

@@ -213,7 +213,7 @@ export interface StatusOptions {
   /** Evaluation time of the chain (default now). */
   at?: Date;
   expiryWarningDays?: number;
-  /** cert-manager's --cluster-resource-namespace (ClusterIssuer Secrets); only for messages. */
+  /** The most recent Events shown per object (default 10). */
   eventsPerObject?: number;
 }
 

@@ -52,7 +52,6 @@ export async function runStatus(argv: string[], io: CommandIO): Promise<number> 
 
   let target: ClusterTarget | undefined;
   let conn: ClusterConnection | undefined;
-  const abort = new AbortController();
   try {
     target = clusterTarget(values);
     conn = await openConnection(target, values);
@@ -64,7 +63,6 @@ export async function runStatus(argv: string[], io: CommandIO): Promise<number> 
       let lastState = '';
       waited = await waitForCertificate(reader, namespace, name, {
         timeoutMs: waitMs,
-        signal: abort.signal,
         onEvent: (e: WaitEvent) => {
           const line = progressLine(e);
           if (e.type === 'observed') {

@@ -29,6 +29,7 @@ import { chromiumMissingReason, launchBrowser, openWorkbench, RESULTS_DIR, type 
 import { codeServerMissingReason, startCodeServer, type CodeServer } from '../world/code-server.js';
 import { deadUdpServer } from '../world/free-port.js';
 import { digShort, requireBinary } from '../world/process.js';
+import { MISTAKES_YAML } from './manifests.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VSIX = join(ROOT, 'dist', 'certsmith.vsix');
@@ -70,21 +71,6 @@ function makePemChain(dir: string): { file: string; leafName: string; rootName: 
   for (const f of ['root.key', 'leaf.key', 'leaf.csr', 'leaf.ext', 'root.srl', 'leaf.pem', 'root.pem']) rmSync(join(dir, f), { force: true });
   return { file, leafName, rootName };
 }
-
-const MISTAKES_YAML = `apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata:
-  name: web
-  namespace: default
-spec:
-  secretName: web-tls
-  duration: 10m
-  renewbefore: 5m
-  issuerRef:
-    name: pebble
-  dnsNames:
-    - web.example.test
-`;
 
 /** Line 12 is an empty spec key to type into. */
 const EDIT_YAML = `apiVersion: cert-manager.io/v1

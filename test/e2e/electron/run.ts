@@ -25,27 +25,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
+import { MISTAKES_YAML } from '../manifests.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SUITE = join(ROOT, 'test', 'e2e', 'electron', 'suite', 'index.cjs');
 const CACHE = join(ROOT, 'test', '.cache', 'vscode-test');
 const VERSION = process.env.CERTSMITH_VSCODE_VERSION || '1.100.3';
 const DOWNLOAD_IDLE_TIMEOUT_MS = 15_000;
-
-const MISTAKES_YAML = `apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata:
-  name: web
-  namespace: default
-spec:
-  secretName: web-tls
-  duration: 10m
-  renewbefore: 5m
-  issuerRef:
-    name: pebble
-  dnsNames:
-    - web.example.test
-`;
 
 function skip(reason: string): never {
   console.log(`skipped: ${reason}`);
