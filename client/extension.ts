@@ -104,6 +104,8 @@ export function activate(context: vscode.ExtensionContext): CertsmithApi {
   context.subscriptions.push(clusterView, vscode.window.registerTreeDataProvider('certsmith.cluster', clusterView));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
+      // Said in the log, so that a person (and the e2e suite) can see when an edited settings file took effect.
+      if (e.affectsConfiguration('certsmith')) log.info('settings changed (certsmith.*): the next command uses them');
       if (e.affectsConfiguration('certsmith.cluster')) void client?.sendNotification('certsmith/clusterSettings', serverClusterSettings(context.workspaceState));
     }),
   );

@@ -11,6 +11,8 @@ import { checkAccountKey, generateAccountKeyPem, type AccountKey, type AccountKe
 import type { Log } from './log.js';
 
 const ACCOUNT_PREFIX = 'certsmith.acme-account:';
+/** Account URLs are not secret: kept in global state beside the key's index entry. */
+const ACCOUNT_URL_PREFIX = 'certsmith.acme-account-url:';
 const SECRET_PREFIX = 'certsmith.secret:';
 const INDEX_KEY = 'certsmith.secret-index';
 
@@ -33,6 +35,7 @@ export class SecretStore implements AccountKeyStore {
 
   async forget(key: string): Promise<void> {
     await this.storage.delete(key);
+    if (key.startsWith(ACCOUNT_PREFIX)) await this.state.update(ACCOUNT_URL_PREFIX + key.slice(ACCOUNT_PREFIX.length), undefined);
     const index = { ...this.state.get<Record<string, string>>(INDEX_KEY, {}) };
     delete index[key];
     await this.state.update(INDEX_KEY, index);
@@ -44,11 +47,21 @@ export class SecretStore implements AccountKeyStore {
     if (!pem) {
       pem = generateAccountKeyPem();
       await this.storage.store(key, pem);
-      await this.remember(key, `ACME account key for ${privateKeySecretRef} at ${directoryUrl}`);
+      await this.remember(key, `ACME account key for ${privateKeySecretRef} at ${directoryUrl}`); // the label removeHint names
       onCreate?.('VS Code secret storage');
     }
     checkAccountKey(pem, 'VS Code secret storage');
-    return { pem, origin: `VS Code secret storage (${privateKeySecretRef})`, save: () => {} };
+    const urlKey = `${ACCOUNT_URL_PREFIX}${directoryUrl}|${privateKeySecretRef}`;
+    const label = `ACME account key for ${privateKeySecretRef} at ${directoryUrl}`;
+    return {
+      pem,
+      origin: `VS Code secret storage (${privateKeySecretRef})`,
+      accountUrl: this.state.get<string>(urlKey),
+      removeHint: `run "Certsmith: Forget a Stored Secret…" and choose "${label}", so that a new account key is made`,
+      save: async ({ accountUrl }) => {
+        if (accountUrl && accountUrl !== this.state.get<string>(urlKey)) await this.state.update(urlKey, accountUrl);
+      },
+    };
   }
 
   /** The stored value of Secret namespace/name key, or undefined. */

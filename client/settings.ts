@@ -20,8 +20,9 @@ export function readSettings(scope?: vscode.Uri): Settings {
   const c = vscode.workspace.getConfiguration('certsmith', scope);
   return {
     defaultAcmeServer: c.get<string>('acme.defaultServer') || 'https://acme-staging-v02.api.letsencrypt.org/directory',
-    recursiveNameservers: c.get<string[]>('dns01.recursiveNameservers') ?? [],
-    recursiveNameserversOnly: c.get<boolean>('dns01.recursiveNameserversOnly') ?? false,
+    // certsmith.dns01.* are the settings' old names, still read.
+    recursiveNameservers: c.get<string[]>('recursiveNameservers')?.length ? c.get<string[]>('recursiveNameservers')! : (c.get<string[]>('dns01.recursiveNameservers') ?? []),
+    recursiveNameserversOnly: (c.get<boolean>('recursiveNameserversOnly') || c.get<boolean>('dns01.recursiveNameserversOnly')) ?? false,
     authoritativePort: c.get<number>('dns01.authoritativePort') ?? 53,
     expiryWarningDays: c.get<number>('expiryWarningDays') ?? 30,
     clusterResourceNamespace: c.get<string>('clusterResourceNamespace') || 'cert-manager',

@@ -6,8 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { challengeRecordName, DnsNameError } from '../../engine/dns/dns-name.js';
-import { parseNameserverList } from '../../engine/dns/nameserver-address.js';
-import { defaultRecursiveNameservers } from '../../engine/dns/default-nameservers.js';
+import { chooseRecursiveNameservers } from '../../engine/dns/default-nameservers.js';
 import { PropagationCheckError, waitForPropagation, type PropagationReport } from '../../engine/dns/propagation.js';
 import { summarize } from '../../engine/dns/explain.js';
 import type { Log } from '../log.js';
@@ -41,7 +40,7 @@ export async function dnsCheckCommand(arg: unknown, deps: { log: Log }): Promise
   }
   const records = [...new Set(names.map((n) => challengeRecordName(n)))];
   const settings = readSettings();
-  const nameservers = settings.recursiveNameservers.length ? settings.recursiveNameservers.flatMap((l) => parseNameserverList(l)) : defaultRecursiveNameservers().nameservers;
+  const nameservers = chooseRecursiveNameservers(settings.recursiveNameservers, 'certsmith.recursiveNameservers').nameservers;
   const panel = DnsPanel.open(records);
   deps.log.info(`DNS-01 check of ${records.join(', ')} through ${settings.recursiveNameservers.join(', ') || 'the system resolvers'}`);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Certsmith: checking DNS-01 propagation', cancellable: true }, async (progress, token) => {

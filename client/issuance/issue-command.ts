@@ -17,8 +17,8 @@ import { planIssuance, LETS_ENCRYPT_PRODUCTION, type IssuancePlan } from '../../
 import { IssueCancelledError, IssueError } from '../../engine/issue/issue-error.js';
 import { certificateAt } from '../../engine/issue/certificate-at.js';
 import { parseListenAddress } from '../../engine/acme/http01-responder.js';
-import { parseNameserverList, type NameserverAddress } from '../../engine/dns/nameserver-address.js';
-import { defaultRecursiveNameservers } from '../../engine/dns/default-nameservers.js';
+import type { NameserverAddress } from '../../engine/dns/nameserver-address.js';
+import { chooseRecursiveNameservers } from '../../engine/dns/default-nameservers.js';
 import type { ResourceSet } from '../../engine/issue/resource-set.js';
 import type { Log } from '../log.js';
 import { readSettings, type Settings } from '../settings.js';
@@ -62,7 +62,7 @@ export async function chooseCertificate(arg: unknown, deps: IssueDeps): Promise<
 }
 
 function nameservers(s: Settings): NameserverAddress[] {
-  return s.recursiveNameservers.length ? s.recursiveNameservers.flatMap((l) => parseNameserverList(l)) : defaultRecursiveNameservers().nameservers;
+  return chooseRecursiveNameservers(s.recursiveNameservers, 'certsmith.recursiveNameservers').nameservers;
 }
 
 function describePlan(plan: IssuancePlan, server: string | null, outDir: string): string {

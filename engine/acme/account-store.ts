@@ -50,10 +50,12 @@ export interface AccountKey {
   pem: string;
   /** Where it came from, for messages: "Secret cert-manager/le-account" or the state path. */
   origin: string;
-  /** The stored record (state directory only). */
-  record?: AccountRecord;
-  /** Persists the account URL and email after registration (state directory only). */
-  save(update: { accountUrl?: string; email?: string }): void;
+  /** The account URL registered last time with this key at this server, when it was kept. */
+  accountUrl?: string;
+  /** What to remove so that a new key (and account) is made, for the message about a deactivated account. */
+  removeHint: string;
+  /** Keeps the account URL and email after registration (where the store can keep them). */
+  save(update: { accountUrl?: string; email?: string }): void | Promise<void>;
 }
 
 /** $XDG_CONFIG_HOME/certsmith, or ~/.config/certsmith. */
@@ -82,7 +84,7 @@ export function checkAccountKey(pem: string, origin: string): void {
 
 export function accountKeyFromSecret(pem: string, secret: string): AccountKey {
   checkAccountKey(pem, `Secret ${secret}`);
-  return { pem, origin: `Secret ${secret}`, save: () => {} };
+  return { pem, origin: `Secret ${secret}`, removeHint: `put a new RSA or ECDSA key in Secret ${secret} (key tls.key), or remove that Secret from the files so that a key is made`, save: () => {} };
 }
 
 export function accountKeyFromState(stateDir: string, directoryUrl: string, privateKeySecretRef: string, onCreate?: (where: string) => void): AccountKey {
@@ -112,9 +114,11 @@ export function accountKeyFromState(stateDir: string, directoryUrl: string, priv
   return {
     pem,
     origin: keyPath,
-    record,
+    accountUrl: record.directoryUrl === directoryUrl ? record.accountUrl : undefined,
+    removeHint: `remove ${keyPath} (and ${recordPath} beside it) so that a new account key is made and registered`,
     save(update) {
       const next = { ...record, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) };
+      record = next;
       try {
         writeFileSync(recordPath, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
       } catch {

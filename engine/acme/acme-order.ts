@@ -14,14 +14,17 @@
 import * as acme from 'acme-client';
 import { pickSolver, type SolverChoice, type SolverSelector } from '../rules/cross/solver-picker.js';
 import type { NameserverAddress } from '../dns/nameserver-address.js';
+import type { PropagationReport } from '../dns/propagation.js';
 import { Resolver } from '../dns/resolver.js';
 import { followCnames } from '../dns/cname.js';
 import { summarize } from '../dns/explain.js';
+import { formatDuration } from '../dns/durations.js';
 import { IssueCancelledError, IssueError } from '../issue/issue-error.js';
 import { asRecord, type IssuanceInputs } from '../issue/issuance-inputs.js';
 import { LETS_ENCRYPT_PRODUCTION } from '../issue/issuance-plan.js';
 import { accountKeyFromSecret, FileAccountStore, type AccountKeyStore } from './account-store.js';
-import { createAcmeTransport, sleep } from './acme-transport.js';
+import { createAcmeTransport, sleep, type AcmeProblem } from './acme-transport.js';
+import { ensureAccount } from './acme-account.js';
 import { Http01Responder, formatListenAddress, type ListenAddress } from './http01-responder.js';
 import { dnsSelfCheck, httpSelfCheck } from './self-check.js';
 import type { Dns01Provider, TxtRecord } from './dns01/dns01-provider.js';
@@ -116,6 +119,11 @@ function acmeError(e: unknown, doing: string): Error {
   return new IssueError(`${doing} failed: ${message}`);
 }
 
+/** "127.0.0.1:53 (NXDOMAIN)" for each nameserver that lacks the record. */
+function lagging(report: PropagationReport): string {
+  return report.nameservers.filter((n) => !n.matched).map((n) => `${n.server} (${n.rcode === 'NOERROR' ? 'other value' : n.rcode})`).join(', ');
+}
+
 export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   const issuerLabel = `${o.inputs.issuer.ref.kind} ${o.inputs.issuer.namespace ? `${o.inputs.issuer.namespace}/` : ''}${o.inputs.issuer.ref.name}`;
   const spec = asRecord(asRecord(o.inputs.issuer.spec).acme);
@@ -155,20 +163,16 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
     externalAccountBinding = { kid: eab.keyID, hmacKey: hmac.toString('utf8').trim() };
   }
 
-  const transport = createAcmeTransport({ caBundlePem, skipTLSVerify, deadline: o.deadline, signal: o.signal, onRetry: o.progress });
-  const client = new acme.Client({ directoryUrl: server, accountKey: accountKey.pem, externalAccountBinding, accountUrl: accountKey.record?.directoryUrl === server ? accountKey.record.accountUrl : undefined });
+  const problems: { last?: AcmeProblem } = {};
+  const transport = createAcmeTransport({ caBundlePem, skipTLSVerify, deadline: o.deadline, signal: o.signal, onRetry: o.progress, onProblem: (p) => (problems.last = p) });
+  const client = new acme.Client({ directoryUrl: server, accountKey: accountKey.pem, externalAccountBinding, accountUrl: accountKey.accountUrl });
   const http = (client as unknown as { http: { request: unknown; maxBadNonceRetries: number } }).http;
   http.request = transport;
   http.maxBadNonceRetries = 30; // Pebble rejects 5% of nonces by default, and up to 50% (or more) in fault tests.
 
   const email = typeof spec.email === 'string' && spec.email ? spec.email : undefined;
   o.progress(`ACME account at ${server} (key from ${accountKey.origin})`);
-  try {
-    await client.createAccount({ termsOfServiceAgreed: true, contact: email ? [`mailto:${email}`] : undefined });
-    accountKey.save({ accountUrl: client.getAccountUrl(), email });
-  } catch (e) {
-    throw acmeError(e, 'registering the ACME account');
-  }
+  await ensureAccount(client, accountKey, { server, email, problems, progress: o.progress, explain: acmeError });
 
   // As cert-manager's ACME issuer: a commonName must also be one of the names (ACME orders carry only SANs).
   const commonName = typeof o.inputs.certificate.spec.commonName === 'string' ? o.inputs.certificate.spec.commonName : '';
@@ -269,8 +273,9 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
           authoritativePort: o.authoritativePort,
           deadlineMs: remaining(),
           signal: o.signal,
+          endEarly: !o.dns01Manual,
           onProgress: (w) => {
-            if (!w.report.propagated) o.progress(`${name}: ${summarize(w.report)}; checking again in ${((w.nextCheckInMs ?? 0) / 1000).toFixed(1)} s (${Math.round(w.remainingMs / 1000)} s left)`);
+            if (!w.report.propagated) o.progress(`${name}: ${summarize(w.report)}, not yet at ${lagging(w.report)}; checking again in ${formatDuration(w.nextCheckInMs ?? 0)}, ${formatDuration(w.remainingMs)} left`);
           },
         });
       }),

@@ -41,6 +41,16 @@ export interface TransportOptions {
   signal?: AbortSignal;
   /** Told about each wait before a retry. */
   onRetry?: (message: string) => void;
+  /** Told about every problem document (RFC 8555 §6.7) the server answers with; acme-client keeps only its detail. */
+  onProblem?: (problem: AcmeProblem) => void;
+}
+
+/** An error answer of the ACME server: its type without the `urn:ietf:params:acme:error:` prefix. */
+export interface AcmeProblem {
+  url: string;
+  status: number;
+  type: string;
+  detail: string;
 }
 
 const MAX_RETRIES = 5;
@@ -125,6 +135,7 @@ export function createAcmeTransport(options: TransportOptions): AcmeRequest {
         const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ETIMEDOUT' ? (e as Error).message : `${code || 'error'}: ${(e as Error).message}`;
         throw new IssueError(`the ACME server ${url.origin} cannot be reached (${why})`, 'check the Issuer\'s spec.acme.server and that the CA is up');
       }
+      if (res.status >= 400) reportProblem(urlText, res, options.onProblem);
       const retryable = res.status === 429 || (res.status >= 500 && res.status <= 599);
       if (!retryable || retry >= MAX_RETRIES) return res;
       const waitMs = retryAfterMs(res.headers['retry-after']) ?? 1000 * (retry + 1);
@@ -134,6 +145,12 @@ export function createAcmeTransport(options: TransportOptions): AcmeRequest {
       await sleep(waitMs, options.signal);
     }
   };
+}
+
+function reportProblem(url: string, res: AcmeResponse, onProblem: TransportOptions['onProblem']): void {
+  const data = res.data as { type?: unknown; detail?: unknown } | null;
+  if (!onProblem || typeof data !== 'object' || data === null || typeof data.type !== 'string') return;
+  onProblem({ url, status: res.status, type: data.type.replace('urn:ietf:params:acme:error:', ''), detail: typeof data.detail === 'string' ? data.detail : '' });
 }
 
 /** Retry-After as delay seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds; undefined when absent or unreadable. */

@@ -13,7 +13,7 @@
  * the checker itself only ever talks to the servers it is given.
  */
 import { readFileSync } from 'node:fs';
-import { dnsServer, parseNameserver, type NameserverAddress } from './nameserver-address.js';
+import { dnsServer, formatNameserver, parseNameserver, parseNameserverList, type NameserverAddress } from './nameserver-address.js';
 
 export const RESOLV_CONF = '/etc/resolv.conf';
 
@@ -51,4 +51,21 @@ export function defaultRecursiveNameservers(path = RESOLV_CONF): DefaultNameserv
     // fall through
   }
   return { nameservers: PUBLIC_FALLBACK_NAMESERVERS.map((s) => parseNameserver(s)), source: 'public fallback (8.8.8.8, 8.8.4.4)' };
+}
+
+/**
+ * The configured resolvers (each entry a comma-separated list), without
+ * repeats, or the defaults when none are configured. Throws
+ * NameserverSyntaxError for an entry that does not parse.
+ */
+export function chooseRecursiveNameservers(configured: readonly string[], configuredSource: string): DefaultNameservers {
+  if (!configured.length) return defaultRecursiveNameservers();
+  const seen = new Set<string>();
+  const nameservers = configured.flatMap((l) => parseNameserverList(l)).filter((n) => {
+    const key = formatNameserver(n);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { nameservers, source: configuredSource };
 }

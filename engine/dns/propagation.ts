@@ -304,6 +304,8 @@ export interface WaitOptions extends PropagationOptions {
   initialIntervalMs?: number;
   /** Longest pause between checks (default 5000 ms). */
   maxIntervalMs?: number;
+  /** A verdict after each check: an error when waiting longer cannot help, which ends the wait. */
+  hopeless?: (report: PropagationReport) => Error | undefined;
 }
 
 /**
@@ -337,6 +339,8 @@ export async function waitForPropagation(options: WaitOptions): Promise<Propagat
     const last = report?.propagated === true || remainingMs <= 0;
     next = Math.min(next, remainingMs);
     if (report) options.onProgress?.({ report, attempt, nextCheckInMs: last ? null : Math.round(next), remainingMs: Math.round(remainingMs) });
+    const verdict = report && !report.propagated ? options.hopeless?.(report) : undefined;
+    if (verdict) throw verdict;
     if (last) {
       if (report) return report;
       throw failure!;

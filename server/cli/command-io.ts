@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { chooseRecursiveNameservers, type DefaultNameservers } from '../../engine/dns/default-nameservers.js';
+import { NameserverSyntaxError } from '../../engine/dns/nameserver-address.js';
 
 /** What a CLI command may touch, so that tests and the real process use the same code. */
 export interface CommandIO {
@@ -63,4 +65,33 @@ export function ioReason(e: unknown): string {
     default:
       return (e as Error).message ?? String(e);
   }
+}
+
+/** --recursive-nameservers and --recursive-nameservers-only, with cert-manager's --dns01-* names as aliases. */
+export const RECURSIVE_NAMESERVER_OPTIONS = {
+  'recursive-nameservers': { type: 'string', multiple: true },
+  'recursive-nameservers-only': { type: 'boolean' },
+  'dns01-recursive-nameservers': { type: 'string', multiple: true },
+  'dns01-recursive-nameservers-only': { type: 'boolean' },
+} as const;
+
+interface RecursiveNameserverValues {
+  'recursive-nameservers'?: string[];
+  'dns01-recursive-nameservers'?: string[];
+  'recursive-nameservers-only'?: boolean;
+  'dns01-recursive-nameservers-only'?: boolean;
+}
+
+/** The resolvers the options name (either spelling), else the system's; a syntax mistake is a UsageError. */
+export function recursiveNameserversOption(values: RecursiveNameserverValues): DefaultNameservers {
+  try {
+    return chooseRecursiveNameservers([...(values['recursive-nameservers'] ?? []), ...(values['dns01-recursive-nameservers'] ?? [])], '--recursive-nameservers');
+  } catch (e) {
+    if (e instanceof NameserverSyntaxError) throw new UsageError(`--recursive-nameservers: ${e.message}`);
+    throw e;
+  }
+}
+
+export function recursiveOnlyOption(values: RecursiveNameserverValues): boolean {
+  return values['recursive-nameservers-only'] === true || values['dns01-recursive-nameservers-only'] === true;
 }

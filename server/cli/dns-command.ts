@@ -6,13 +6,13 @@
  * 2 usage error or a check that could not be done (no resolver answered, no zone).
  */
 import { challengeRecordName, DnsNameError } from '../../engine/dns/dns-name.js';
-import { NameserverSyntaxError, parseNameserverList, formatNameserver, type NameserverAddress } from '../../engine/dns/nameserver-address.js';
-import { defaultRecursiveNameservers, PUBLIC_FALLBACK_NAMESERVERS, RESOLV_CONF } from '../../engine/dns/default-nameservers.js';
+import { formatNameserver } from '../../engine/dns/nameserver-address.js';
+import { PUBLIC_FALLBACK_NAMESERVERS, RESOLV_CONF } from '../../engine/dns/default-nameservers.js';
 import { DurationSyntaxError, formatDuration, parseDuration } from '../../engine/dns/durations.js';
 import { checkPropagation, PropagationCheckError, waitForPropagation, type PropagationReport } from '../../engine/dns/propagation.js';
 import { explainResult, summarize } from '../../engine/dns/explain.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../../engine/dns/dns-client.js';
-import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
+import { outputFormat, parseCommandArgs, recursiveNameserversOption, recursiveOnlyOption, RECURSIVE_NAMESERVER_OPTIONS, UsageError, type CommandIO } from './command-io.js';
 
 export const DNS_USAGE = `Usage: certsmith dns check NAME [options]
 
@@ -62,8 +62,7 @@ async function runDnsCheck(argv: string[], io: CommandIO): Promise<number> {
     argv,
     {
         expect: { type: 'string', multiple: true },
-        'recursive-nameservers': { type: 'string', multiple: true },
-        'recursive-nameservers-only': { type: 'boolean' },
+        ...RECURSIVE_NAMESERVER_OPTIONS,
         wait: { type: 'string' },
         timeout: { type: 'string' },
         'authoritative-port': { type: 'string' },
@@ -92,21 +91,7 @@ async function runDnsCheck(argv: string[], io: CommandIO): Promise<number> {
     if (Buffer.byteLength(v) > 4000) throw new UsageError('--expect value is too long for a TXT record');
   }
 
-  let nameservers: NameserverAddress[];
-  let source = '--recursive-nameservers';
-  if (values['recursive-nameservers']?.length) {
-    try {
-      nameservers = values['recursive-nameservers'].flatMap((list) => parseNameserverList(list));
-    } catch (e) {
-      if (e instanceof NameserverSyntaxError) throw new UsageError(`--recursive-nameservers: ${e.message}`);
-      throw e;
-    }
-  } else {
-    const defaults = defaultRecursiveNameservers();
-    nameservers = defaults.nameservers;
-    source = defaults.source;
-  }
-  nameservers = dedupe(nameservers);
+  const { nameservers, source } = recursiveNameserversOption(values);
 
   const durationOption = (flag: string, text: string | undefined, min: number): number | undefined => {
     if (text === undefined) return undefined;
@@ -132,7 +117,7 @@ async function runDnsCheck(argv: string[], io: CommandIO): Promise<number> {
     name,
     expected,
     recursiveNameservers: nameservers,
-    recursiveOnly: values['recursive-nameservers-only'] === true,
+    recursiveOnly: recursiveOnlyOption(values),
     timeoutMs,
     authoritativePort,
   };
@@ -166,16 +151,6 @@ async function runDnsCheck(argv: string[], io: CommandIO): Promise<number> {
   if (format === 'json') io.stdout(JSON.stringify(report) + '\n');
   else io.stdout(renderText(report));
   return report.propagated ? 0 : 1;
-}
-
-function dedupe(list: NameserverAddress[]): NameserverAddress[] {
-  const seen = new Set<string>();
-  return list.filter((n) => {
-    const key = formatNameserver(n);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function renderText(report: PropagationReport): string {

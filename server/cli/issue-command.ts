@@ -15,10 +15,9 @@ import { IssueCancelledError, IssueError } from '../../engine/issue/issue-error.
 import { DEFAULT_ISSUE_TIMEOUT_MS, issueCertificate, type IssueSummary } from '../../engine/issue/issue-certificate.js';
 import { defaultStateDir } from '../../engine/acme/account-store.js';
 import { parseListenAddress } from '../../engine/acme/http01-responder.js';
-import { NameserverSyntaxError, parseNameserverList, type NameserverAddress } from '../../engine/dns/nameserver-address.js';
-import { defaultRecursiveNameservers, PUBLIC_FALLBACK_NAMESERVERS, RESOLV_CONF } from '../../engine/dns/default-nameservers.js';
+import { PUBLIC_FALLBACK_NAMESERVERS, RESOLV_CONF } from '../../engine/dns/default-nameservers.js';
 import { DurationSyntaxError, formatDuration, parseDuration } from '../../engine/dns/durations.js';
-import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
+import { ioReason, outputFormat, parseCommandArgs, recursiveNameserversOption, recursiveOnlyOption, RECURSIVE_NAMESERVER_OPTIONS, UsageError, type CommandIO } from './command-io.js';
 
 export const ISSUE_USAGE = `Usage: certsmith issue -f FILE [-f FILE ...] --certificate NAME --out DIR [options]
 
@@ -43,10 +42,13 @@ Options:
   --format text|json                   result on stdout (default text)
   --state DIR                          ACME account keys (default: ${defaultStateDir()})
   --cluster-resource-namespace NS      where a ClusterIssuer's Secrets are (default cert-manager)
-  --dns01-recursive-nameservers LIST   HOST:PORT or https:// resolvers for the DNS-01 self
-                                       check and zone lookup (default: ${RESOLV_CONF}, else
+  --recursive-nameservers LIST         HOST:PORT or https:// resolvers for every self check
+                                       (DNS-01 records and zones, HTTP-01 names), as
+                                       cert-manager's --dns01-recursive-nameservers, which is
+                                       accepted too (default: ${RESOLV_CONF}, else
                                        ${PUBLIC_FALLBACK_NAMESERVERS.join(', ')})
-  --dns01-recursive-nameservers-only   self check at the recursive nameservers only
+  --recursive-nameservers-only         DNS-01 self check at the recursive nameservers only
+                                       (also --dns01-recursive-nameservers-only)
   --dns01-authoritative-port PORT      port of the zones' authoritative nameservers (default 53)
   --dns01-manual                       do not change DNS: show the TXT records to create and
                                        wait until they are visible
@@ -75,8 +77,7 @@ export async function runIssue(argv: string[], io: IssueIO): Promise<number> {
       format: { type: 'string', default: 'text' },
       state: { type: 'string' },
       'cluster-resource-namespace': { type: 'string' },
-      'dns01-recursive-nameservers': { type: 'string', multiple: true },
-      'dns01-recursive-nameservers-only': { type: 'boolean' },
+      ...RECURSIVE_NAMESERVER_OPTIONS,
       'dns01-authoritative-port': { type: 'string' },
       'dns01-manual': { type: 'boolean' },
       'http01-listen': { type: 'string' },
@@ -94,13 +95,7 @@ export async function runIssue(argv: string[], io: IssueIO): Promise<number> {
   if (!values.out) throw new UsageError('no --out DIR given');
   const abs = (p: string) => (isAbsolute(p) ? p : join(io.cwd, p));
 
-  let nameservers: NameserverAddress[];
-  try {
-    nameservers = values['dns01-recursive-nameservers']?.length ? values['dns01-recursive-nameservers'].flatMap((l) => parseNameserverList(l)) : defaultRecursiveNameservers().nameservers;
-  } catch (e) {
-    if (e instanceof NameserverSyntaxError) throw new UsageError(`--dns01-recursive-nameservers: ${e.message}`);
-    throw e;
-  }
+  const { nameservers } = recursiveNameserversOption(values);
   let authoritativePort: number | undefined;
   if (values['dns01-authoritative-port'] !== undefined) {
     authoritativePort = Number(values['dns01-authoritative-port']);
@@ -165,7 +160,7 @@ export async function runIssue(argv: string[], io: IssueIO): Promise<number> {
       outDir: abs(values.out),
       stateDir: values.state ? abs(values.state) : defaultStateDir(),
       recursiveNameservers: nameservers,
-      recursiveOnly: values['dns01-recursive-nameservers-only'] ?? false,
+      recursiveOnly: recursiveOnlyOption(values),
       authoritativePort,
       http01Listen,
       dns01Manual: values['dns01-manual'] ?? false,

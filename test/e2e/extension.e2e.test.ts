@@ -119,7 +119,7 @@ describe('the extension in VS Code (code-server + Chromium)', { skip, timeout: 1
     mkdirSync(join(ws, 'chain'));
     pem = makePemChain(join(ws, 'chain'));
     settings = {
-      'certsmith.dns01.recursiveNameservers': [world.bind9.address],
+      'certsmith.recursiveNameservers': [world.bind9.address],
       'certsmith.dns01.authoritativePort': world.bind9.port,
       'certsmith.http01.listen': `127.0.0.1:${world.pebble.httpPort}`,
       'certsmith.acme.defaultServer': world.pebble.directoryUrl,
@@ -168,6 +168,18 @@ describe('the extension in VS Code (code-server + Chromium)', { skip, timeout: 1
     }
     assert.fail(`the Certsmith log shows no "activated in N ms" line; it shows:\n${text}`);
   }
+
+  /** Waits (bounded) until the Certsmith output channel's log satisfies `done`; returns its text. */
+  async function waitForLog(done: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+    let text = cs.certsmithLog();
+    for (const deadline = Date.now() + timeoutMs; !done(text); text = cs.certsmithLog()) {
+      if (Date.now() > deadline) assert.fail(`the Certsmith log shows no ${what} within ${timeoutMs} ms; it shows:\n${text.slice(-4000)}`);
+      await wb.page.waitForTimeout(250);
+    }
+    return text;
+  }
+
+  const countSettingsChanges = (text: string) => (text.match(/settings changed \(certsmith\.\*\)/g) ?? []).length;
 
   ui('activates on a YAML file and logs how long it took ("activated in N ms")', async (t) => {
     await wb.openFile('values.yaml');
@@ -341,8 +353,24 @@ describe('the extension in VS Code (code-server + Chromium)', { skip, timeout: 1
       for (const name of [`_acme-challenge.app.${world.zone}`, `_acme-challenge.${world.zone}`]) {
         assert.equal((digShort('127.0.0.1', world.bind9.port, name, 'TXT') ?? 'dig failed').trim(), '', `${name} TXT left behind`);
       }
+
+      // The CA forgets every account (Pebble restarted, as a staging reset does): the key kept in
+      // VS Code's secret storage is registered again, and the log says so.
+      assert.doesNotMatch(cs.certsmithLog(), /no longer knows the account/);
+      await world.pebble.restart();
+      await wb.clearNotifications();
+      await wb.focusEditor();
+      await wb.goTo(2, 1);
+      await wb.runCommand('Certsmith: Issue Certificate…');
+      const again = await wb.waitForDialog('Issue default/app?');
+      await again.getByRole('button', { name: 'Issue', exact: true }).click();
+      await wb.waitForNotification(/Certsmith: issued/, 120_000);
+      await wb.screenshot('issued-after-ca-restart');
+      const log = await waitForLog((text) => /registered again: the account is now https:\/\/127\.0\.0\.1:\d+\/my-account\//.test(text), 'a new account registration after the CA restart');
+      assert.match(log, /the CA no longer knows the account https:\/\/127\.0\.0\.1:\d+\/my-account\/\w+ \(accountDoesNotExist\): registering the key from VS Code secret storage \(default\/pebble-account\) again/);
+      assert.doesNotMatch(log, /PRIVATE KEY/);
     },
-    180_000,
+    240_000,
   );
 
   ui(
@@ -355,8 +383,10 @@ describe('the extension in VS Code (code-server + Chromium)', { skip, timeout: 1
       const workspaceSettings = join(ws, '.vscode', 'settings.json');
       try {
         mkdirSync(dirname(workspaceSettings), { recursive: true });
-        writeFileSync(workspaceSettings, JSON.stringify({ 'certsmith.dns01.recursiveNameservers': [`127.0.0.1:${dead.port}`], 'certsmith.dns01.recursiveNameserversOnly': true }, null, 2));
-        await wb.page.waitForTimeout(5000); // the workbench notices the file (under 3 s when measured)
+        const changesBefore = countSettingsChanges(cs.certsmithLog());
+        writeFileSync(workspaceSettings, JSON.stringify({ 'certsmith.recursiveNameservers': [`127.0.0.1:${dead.port}`], 'certsmith.recursiveNameserversOnly': true }, null, 2));
+        // The workbench notices the file by itself; the extension says so in its log.
+        await waitForLog((text) => countSettingsChanges(text) > changesBefore, 'a "settings changed" line after the workspace settings were written');
         await wb.runCommand('View: Close All Editors');
         await wb.clearNotifications();
         await wb.openFile('slow.yaml');

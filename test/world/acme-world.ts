@@ -48,7 +48,7 @@ export async function startAcmeWorld(o: { zone?: string; pebble?: Omit<PebbleOpt
     issueArgs: (stateDir) => [
       '--state',
       stateDir,
-      '--dns01-recursive-nameservers',
+      '--recursive-nameservers',
       bind9.address,
       '--dns01-authoritative-port',
       String(bind9.port),

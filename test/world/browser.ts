@@ -91,6 +91,27 @@ export class Workbench {
     await this.page.evaluate(`(() => { const a = document.activeElement; if (a && a.tagName === 'IFRAME') a.blur(); })()`);
   }
 
+  /**
+   * Chooses the quick input row whose label is `label`, as a person does: by
+   * what the row says, not by where it is. The list is filled and re-sorted
+   * while typing (file search, "recently opened" history on a used profile,
+   * "recently used" commands), so the row is looked up by its label, then
+   * clicked.
+   */
+  private async chooseRow(label: RegExp, what: string, timeoutMs: number): Promise<void> {
+    const row = this.quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: label }) })
+      .first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch (e) {
+      const shown = await this.quickInput().locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      throw new Error(`${what} is not offered (the list shows: ${JSON.stringify(shown)})`, { cause: e });
+    }
+    await row.click({ timeout: timeoutMs });
+  }
+
   /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor tab. */
   async openFile(name: string, timeoutMs = 20_000): Promise<void> {
     const base = name.split('/').pop()!;
@@ -98,15 +119,7 @@ export class Workbench {
     await this.page.keyboard.press(`${MOD}+P`);
     await this.quickInput().waitFor({ state: 'visible', timeout: timeoutMs });
     await this.page.keyboard.type(name);
-    // Enter only once the list is filtered: the first (selected) row must be the file.
-    const first = this.quickInput().locator('.monaco-list-row').first().filter({ hasText: base });
-    try {
-      await first.waitFor({ timeout: timeoutMs });
-    } catch (e) {
-      const shown = await this.quickInput().locator('.monaco-list-row').allInnerTexts();
-      throw new Error(`Quick Open does not offer ${name} first (it shows: ${JSON.stringify(shown)})`, { cause: e });
-    }
-    await this.page.keyboard.press('Enter');
+    await this.chooseRow(new RegExp(`^${escapeRegExp(base)}$`), `Quick Open: ${name}`, timeoutMs);
     await this.quickInput().waitFor({ state: 'hidden', timeout: timeoutMs });
     await this.page.locator(`.tabs-container .tab.active[aria-label^="${base}"]`).waitFor({ timeout: timeoutMs });
     await this.activeEditor().locator('.view-lines').waitFor({ timeout: timeoutMs });
@@ -155,16 +168,7 @@ export class Workbench {
     await this.page.keyboard.press('F1');
     await this.quickInput().waitFor({ state: 'visible', timeout: timeoutMs });
     await this.page.keyboard.type(title);
-    // Enter only once the list is filtered: the first (selected) row must be this command.
-    const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
-    const first = this.quickInput().locator('.monaco-list-row').first().filter({ hasText: exact });
-    try {
-      await first.waitFor({ timeout: timeoutMs });
-    } catch (e) {
-      const shown = await this.quickInput().locator('.monaco-list-row').allInnerTexts();
-      throw new Error(`the Command Palette does not offer "${title}" first (it shows: ${JSON.stringify(shown)})`, { cause: e });
-    }
-    await this.page.keyboard.press('Enter');
+    await this.chooseRow(new RegExp(`^${escapeRegExp(title)}$`), `the Command Palette: "${title}"`, timeoutMs);
     if (reloads) return;
     // The palette closes; a command may open its own quick input (a pick or an input box) at once.
     const deadline = Date.now() + timeoutMs;
@@ -263,6 +267,10 @@ export class Workbench {
       await this.page.waitForTimeout(200);
     }
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Opens the workbench at `url` (cs.folderUrl()) in a new page and waits until it is ready. */

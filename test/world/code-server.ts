@@ -15,7 +15,7 @@
  * userDataDir).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,6 +81,8 @@ export interface CodeServer {
   writeSettings(settings: Record<string, unknown>): void;
   /** The extension host's log files, concatenated (for failure messages). */
   extensionHostLog(): string;
+  /** What the extension's "Certsmith" output channel holds, from its log files (every window since the start, oldest first). */
+  certsmithLog(): string;
   daemon: Daemon;
   stop(): Promise<void>;
 }
@@ -193,6 +195,23 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       return out.join('\n');
     };
 
+    const certsmithLog = () => {
+      const files: { path: string; mtime: number }[] = [];
+      const walk = (dir: string) => {
+        if (!existsSync(dir)) return;
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const p = join(dir, entry.name);
+          if (entry.isDirectory()) walk(p);
+          else if (/(^|-)Certsmith\.log$/.test(entry.name)) files.push({ path: p, mtime: statSync(p).mtimeMs });
+        }
+      };
+      walk(join(userDataDir, 'logs'));
+      return files
+        .sort((a, b) => a.mtime - b.mtime)
+        .map((f) => readFileSync(f.path, 'utf8'))
+        .join('');
+    };
+
     return {
       url,
       port,
@@ -202,6 +221,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       folderUrl: (folder) => `${url}/?folder=${encodeURIComponent(resolve(folder ?? workspace))}`,
       writeSettings,
       extensionHostLog,
+      certsmithLog,
       daemon,
       async stop() {
         await daemon.stop();

@@ -49,6 +49,8 @@ export interface Pebble {
   daemon: Daemon;
   /** The current issuing root(s), PEM (they change on every start). */
   issuingRoots(): Promise<string>;
+  /** Stops Pebble and starts it again on the same ports and listener certificate: it forgets every account and order, as a reset CA does. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
     writeFileSync(join(dir, 'pebble.json'), JSON.stringify(config, null, 2));
     const directoryUrl = `https://127.0.0.1:${port}/dir`;
     const managementUrl = `https://127.0.0.1:${managementPort}`;
-    const daemon = await startDaemon({
+    const start = () => startDaemon({
       name: 'pebble',
       command: pebble,
       args: ['-config', join(dir, 'pebble.json'), '-dnsserver', options.dnsServer],
@@ -120,23 +122,28 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
       },
       ready: async () => (await get(directoryUrl, caBundlePem)).status === 200,
     });
-    return {
+    const world: Pebble = {
       directoryUrl,
       managementUrl,
       httpPort,
       caBundlePem,
       dir,
-      daemon,
+      daemon: await start(),
       async issuingRoots() {
         const r = await get(`${managementUrl}/roots/0`, caBundlePem);
         if (r.status !== 200) throw new Error(`pebble management /roots/0 answered ${r.status}`);
         return r.body;
       },
+      async restart() {
+        await world.daemon.stop();
+        world.daemon = await start();
+      },
       async stop() {
-        await daemon.stop();
+        await world.daemon.stop();
         rmSync(dir, { recursive: true, force: true });
       },
     };
+    return world;
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;

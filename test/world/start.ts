@@ -102,7 +102,7 @@ function writeSettings(world: AcmeWorld, kube: KubeApiServer | undefined): void 
   mkdirSync(dirname(SETTINGS), { recursive: true });
   const settings = {
     ...(kube ? { 'certsmith.cluster.kubeconfig': kube.adminKubeconfig, 'certsmith.cluster.checkAgainstCluster': true } : {}),
-    'certsmith.dns01.recursiveNameservers': [world.bind9.address],
+    'certsmith.recursiveNameservers': [world.bind9.address],
     'certsmith.dns01.authoritativePort': world.bind9.port,
     'certsmith.http01.listen': `127.0.0.1:${world.pebble.httpPort}`,
     'certsmith.acme.defaultServer': world.pebble.directoryUrl,
