@@ -43,6 +43,7 @@ bash test/world/go-peers/build-acme-dns.sh || [ $? -eq 3 ]
 bash test/world/go-peers/build-kubernetes.sh || [ $? -eq 3 ]
 # cert-manager's own webhook validation as a Go program, for the differential test (test/oracle/).
 bash test/world/go-peers/build-cert-manager-oracle.sh || [ $? -eq 3 ]
+bash test/world/go-peers/build-cert-manager-controller.sh || [ $? -eq 3 ]
 # code-server (VS Code 1.100 for the end-to-end suite and `npm start`), once into a cache.
 bash test/world/editor/install-code-server.sh || [ $? -eq 3 ]
 echo "setup: done"
