@@ -19,7 +19,7 @@
  * The `x-kubernetes-*` markers are kept for Certsmith's validator.
  */
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { SchemaIndexEntry } from '../engine/schema/schema-store.js';
@@ -29,8 +29,8 @@ type Obj = { [k: string]: Json };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const upstream = join(here, 'upstream');
-/** Where to write: schemas/ itself, or a folder given as the first argument (the up-to-date test). */
-const outDir = process.argv[2] ?? here;
+/** Where to write: schemas/ itself, or a folder given as the first argument (the up-to-date test); set by main(). */
+let outDir = here;
 const OPENAPI_FILE = join(upstream, 'kubernetes', 'apis__networking.k8s.io__v1_openapi.json');
 
 const openapi = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
@@ -146,7 +146,7 @@ function toJsonSchema(node: Obj): Obj {
 }
 
 /** An index entry, as the engine reads it (engine/schema/schema-store.ts), plus where it came from. */
-interface IndexEntry extends SchemaIndexEntry {
+export interface IndexEntry extends SchemaIndexEntry {
   source: string;
 }
 
@@ -180,10 +180,22 @@ function writeSchema(entry: Omit<IndexEntry, 'file'>, schema: Obj): void {
   index.push({ ...entry, file });
 }
 
-function generateFromCrd(file: string, sourceLabel: string): void {
-  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+/** One served version of a CRD, converted: its index entry (without the file) and its JSON schema. */
+export interface ConvertedCrdVersion {
+  entry: Omit<IndexEntry, 'file'>;
+  schema: Obj;
+}
+
+/**
+ * The JSON schemas of every served version of the CRDs in one YAML text.
+ * Exported for schemas/generate-releases.ts, which converts each cert-manager
+ * release's CRDs exactly as the bundled ones are converted.
+ */
+export function convertCrdYaml(text: string, sourceLabel: string, fileForErrors = sourceLabel): ConvertedCrdVersion[] {
+  const out: ConvertedCrdVersion[] = [];
+  const docs = parseAllDocuments(text);
   for (const d of docs) {
-    if (d.errors.length) throw new Error(`${file}: ${d.errors[0].message}`);
+    if (d.errors.length) throw new Error(`${fileForErrors}: ${d.errors[0].message}`);
     const crd = d.toJS({ maxAliasCount: -1 }) as Obj | null;
     if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
     const spec = crd.spec as Obj;
@@ -195,8 +207,8 @@ function generateFromCrd(file: string, sourceLabel: string): void {
       const body = toJsonSchema(raw);
       const schema = envelope(group, v.name as string, names.kind as string, body);
       schema['x-kubernetes-scope'] = spec.scope as string;
-      writeSchema(
-        {
+      out.push({
+        entry: {
           apiVersion: `${group}/${v.name}`,
           group,
           version: v.name as string,
@@ -210,9 +222,14 @@ function generateFromCrd(file: string, sourceLabel: string): void {
           source: sourceLabel,
         },
         schema,
-      );
+      });
     }
   }
+  return out;
+}
+
+function generateFromCrd(file: string, sourceLabel: string): void {
+  for (const { entry, schema } of convertCrdYaml(readFileSync(file, 'utf8'), sourceLabel, file)) writeSchema(entry, schema);
 }
 
 /**
@@ -286,9 +303,11 @@ function markObjects(node: Obj): Obj {
 }
 
 function main(): void {
+  outDir = process.argv[2] ?? here;
   mkdirSync(outDir, { recursive: true });
   for (const dir of readdirSync(outDir, { withFileTypes: true })) {
-    if (dir.isDirectory() && dir.name !== 'upstream') rmSync(join(outDir, dir.name), { recursive: true });
+    // upstream/ is the input; releases/ is generate-releases.ts's output.
+    if (dir.isDirectory() && dir.name !== 'upstream' && dir.name !== 'releases') rmSync(join(outDir, dir.name), { recursive: true });
   }
   for (const [sub, label] of [
     ['cert-manager', 'cert-manager CRDs'],
@@ -310,4 +329,5 @@ function main(): void {
   if (outDir === here) for (const e of index) console.log(`${e.apiVersion.padEnd(36)} ${e.kind.padEnd(20)} ${e.file}`);
 }
 
-main();
+// Run only as a script: generate-releases.ts and tests import convertCrdYaml.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

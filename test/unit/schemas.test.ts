@@ -12,7 +12,7 @@ function listJson(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (name === 'upstream') continue;
+    if (name === 'upstream' || name === 'releases') continue;
     if (statSync(p).isDirectory()) out.push(...listJson(p));
     else if (name.endsWith('.json')) out.push(p);
   }
