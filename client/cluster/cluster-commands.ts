@@ -29,7 +29,7 @@ import { describeState, waitForCertificate } from '../../engine/cluster/certific
 import { objectRange, readManifestObjects, type SourceObject } from '../../engine/cluster/source-objects.js';
 import { kindOffsets } from '../../engine/cluster/field-path.js';
 import { certificateAt } from '../../engine/issue/certificate-at.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 import type { CheckResult } from '../../engine/language/cluster-protocol.js';
 
 export type { CheckResult };

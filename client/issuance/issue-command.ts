@@ -13,8 +13,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { issueCertificate, type IssueSummary } from '../../engine/issue/issue-certificate.js';
-import { planIssuance, LETS_ENCRYPT_PRODUCTION, type IssuancePlan } from '../../engine/issue/issuance-plan.js';
-import { IssueCancelledError, IssueError } from '../../engine/issue/issue-error.js';
+import { planIssuance, type IssuancePlan } from '../../engine/issue/issuance-plan.js';
+import { LETS_ENCRYPT_PRODUCTION } from '../../engine/acme/acme-servers.js';
+import { CancelledError, UserError } from '../../engine/core/errors.js';
 import { certificateAt } from '../../engine/issue/certificate-at.js';
 import { parseListenAddress } from '../../engine/acme/http01-responder.js';
 import type { NameserverAddress } from '../../engine/dns/nameserver-address.js';
@@ -145,12 +146,12 @@ async function run(o: RunOptions, deps: IssueDeps): Promise<IssueSummary | undef
       log.info(`issued ${summary.dnsNames.join(', ')} by ${summary.issuer}: valid until ${summary.notAfter}, renew at ${summary.renewalTime}, written to ${o.outDir}`);
       return summary;
     } catch (e) {
-      if (e instanceof IssueCancelledError) {
+      if (e instanceof CancelledError) {
         log.info('issuance cancelled; nothing was written');
         void vscode.window.showInformationMessage('Certsmith: issuance cancelled. Everything it had created was removed; nothing was written.');
         return undefined;
       }
-      const message = e instanceof IssueError ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : `unexpected error: ${(e as Error).message}`;
+      const message = e instanceof UserError ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : `unexpected error: ${(e as Error).message}`;
       log.error(`issuance failed: ${message}`);
       void vscode.window.showErrorMessage(`Certsmith: ${log.redact(message)}`, 'Show Log').then((b) => {
         if (b) deps.log.channel.show(true);
@@ -196,7 +197,7 @@ export async function issueCommand(arg: unknown, deps: IssueDeps): Promise<Issue
   try {
     plan = planIssuance(resources, { certificate: target.name, namespace: target.namespace ?? undefined, clusterResourceNamespace: settings.clusterResourceNamespace, http01Listen: settings.http01Listen });
   } catch (e) {
-    const message = e instanceof IssueError ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : (e as Error).message;
+    const message = e instanceof UserError ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : (e as Error).message;
     deps.log.error(message);
     void vscode.window.showErrorMessage(`Certsmith: ${message}`);
     return undefined;

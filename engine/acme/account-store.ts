@@ -15,7 +15,7 @@ import { createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { IssueError } from '../issue/issue-error.js';
+import { UserError } from '../core/errors.js';
 
 export interface AccountRecord {
   directoryUrl: string;
@@ -77,9 +77,9 @@ export function checkAccountKey(pem: string, origin: string): void {
   try {
     type = createPrivateKey(pem).asymmetricKeyType;
   } catch {
-    throw new IssueError(`the ACME account key in ${origin} is not a readable PEM private key`);
+    throw new UserError(`the ACME account key in ${origin} is not a readable PEM private key`);
   }
-  if (type !== 'rsa' && type !== 'ec') throw new IssueError(`the ACME account key in ${origin} is ${type}; ACME accounts use RSA or ECDSA keys`);
+  if (type !== 'rsa' && type !== 'ec') throw new UserError(`the ACME account key in ${origin} is ${type}; ACME accounts use RSA or ECDSA keys`);
 }
 
 export function accountKeyFromSecret(pem: string, secret: string): AccountKey {
@@ -107,8 +107,8 @@ export function accountKeyFromState(stateDir: string, directoryUrl: string, priv
       onCreate?.(dir);
     }
   } catch (e) {
-    if (e instanceof IssueError) throw e;
-    throw new IssueError(`cannot use the ACME account state in ${dir}: ${(e as Error).message}`, 'choose another --state directory');
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot use the ACME account state in ${dir}: ${(e as Error).message}`, 'choose another --state directory');
   }
   checkAccountKey(pem, keyPath);
   return {

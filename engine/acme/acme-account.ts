@@ -9,7 +9,7 @@
  * (§7.3.6) can never be used again: the error says which key to remove.
  */
 import type * as acme from 'acme-client';
-import { IssueError } from '../issue/issue-error.js';
+import { UserError } from '../core/errors.js';
 import type { AccountKey } from './account-store.js';
 import type { AcmeProblem } from './acme-transport.js';
 
@@ -54,8 +54,8 @@ export async function ensureAccount(client: acme.Client, key: AccountKey, o: Acc
   return url;
 }
 
-function deactivated(key: AccountKey, server: string, url: string | undefined, problem: AcmeProblem): IssueError {
-  return new IssueError(
+function deactivated(key: AccountKey, server: string, url: string | undefined, problem: AcmeProblem): UserError {
+  return new UserError(
     `the ACME server ${server} refuses the account ${url ? `${url} ` : ''}of the key in ${key.origin} (unauthorized: ${problem.detail || 'no detail'}); a deactivated account (RFC 8555 §7.3.6) can never be used again`,
     key.removeHint,
   );

@@ -19,9 +19,10 @@ import { Resolver } from '../dns/resolver.js';
 import { followCnames } from '../dns/cname.js';
 import { summarize } from '../dns/explain.js';
 import { formatDuration } from '../dns/durations.js';
-import { IssueCancelledError, IssueError } from '../issue/issue-error.js';
-import { asRecord, type IssuanceInputs } from '../issue/issuance-inputs.js';
-import { LETS_ENCRYPT_PRODUCTION } from '../issue/issuance-plan.js';
+import { CancelledError, UserError } from '../core/errors.js';
+import { asRecord } from '../core/values.js';
+import type { AcmeInputs } from './acme-inputs.js';
+import { LETS_ENCRYPT_PRODUCTION } from './acme-servers.js';
 import { accountKeyFromSecret, FileAccountStore, type AccountKeyStore } from './account-store.js';
 import { createAcmeTransport, sleep, type AcmeProblem } from './acme-transport.js';
 import { ensureAccount } from './acme-account.js';
@@ -32,7 +33,7 @@ import { createDns01Provider } from './dns01/provider-factory.js';
 import { fetchRenewalInfo, type RenewalWindow } from './renewal-info.js';
 
 export interface AcmeIssueOptions {
-  inputs: IssuanceInputs;
+  inputs: AcmeInputs;
   csrPem: string;
   dnsNames: string[];
   ipAddresses: string[];
@@ -89,13 +90,13 @@ async function pollStatus(client: acme.Client, url: string, o: AcmeIssueOptions,
   let interval = 250;
   const started = Date.now();
   for (;;) {
-    if (o.signal?.aborted) throw new IssueCancelledError();
+    if (o.signal?.aborted) throw new CancelledError();
     const resp = await api.apiRequest(url, null, [200]);
     const status = String(resp.data.status);
     if (status !== 'pending' && status !== 'processing') return resp.data;
     const after = Number(resp.headers['retry-after']);
     const wait = Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 10_000) : interval;
-    if (Date.now() + wait > o.deadline) throw new IssueError(`the ACME server did not finish ${what} before the time limit (still ${status} after ${Math.round((Date.now() - started) / 1000)} s)`, 'allow more time with --timeout');
+    if (Date.now() + wait > o.deadline) throw new UserError(`the ACME server did not finish ${what} before the time limit (still ${status} after ${Math.round((Date.now() - started) / 1000)} s)`, 'allow more time with --timeout');
     await sleep(wait, o.signal);
     interval = Math.min(2000, Math.round(interval * 1.5));
   }
@@ -111,12 +112,12 @@ function problemText(p: unknown): string {
 
 /** acme-client errors carry the ACME problem's text; make them one clear line. */
 function acmeError(e: unknown, doing: string): Error {
-  if (e instanceof IssueError || e instanceof IssueCancelledError) return e;
+  if (e instanceof UserError || e instanceof CancelledError) return e;
   const message = (e as Error).message ?? String(e);
   if (/externalAccountRequired|externalAccountBinding|external account/i.test(message)) {
-    return new IssueError(`the ACME server requires external account binding: ${message}`, 'set spec.acme.externalAccountBinding (keyID and keySecretRef) on the Issuer');
+    return new UserError(`the ACME server requires external account binding: ${message}`, 'set spec.acme.externalAccountBinding (keyID and keySecretRef) on the Issuer');
   }
-  return new IssueError(`${doing} failed: ${message}`);
+  return new UserError(`${doing} failed: ${message}`);
 }
 
 /** "127.0.0.1:53 (NXDOMAIN)" for each nameserver that lacks the record. */
@@ -129,17 +130,17 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   const spec = asRecord(asRecord(o.inputs.issuer.spec).acme);
   const server = o.serverOverride ?? (typeof spec.server === 'string' ? spec.server : '');
   if (o.serverOverride && o.serverOverride !== spec.server) o.progress(`using ${o.serverOverride} instead of the Issuer's ${String(spec.server)}`);
-  if (!server) throw new IssueError(`${issuerLabel} has no spec.acme.server`);
+  if (!server) throw new UserError(`${issuerLabel} has no spec.acme.server`);
   const keyRef = asRecord(spec.privateKeySecretRef);
-  if (typeof keyRef.name !== 'string' || !keyRef.name) throw new IssueError(`${issuerLabel} has no spec.acme.privateKeySecretRef.name`);
+  if (typeof keyRef.name !== 'string' || !keyRef.name) throw new UserError(`${issuerLabel} has no spec.acme.privateKeySecretRef.name`);
   const solvers = Array.isArray(spec.solvers) ? spec.solvers : [];
-  if (solvers.length === 0) throw new IssueError(`${issuerLabel} has no spec.acme.solvers, so no challenge can be solved`);
+  if (solvers.length === 0) throw new UserError(`${issuerLabel} has no spec.acme.solvers, so no challenge can be solved`);
   if (server === LETS_ENCRYPT_PRODUCTION) o.progress("using Let's Encrypt production: real certificates, real rate limits");
 
   let caBundlePem: string | undefined;
   if (typeof spec.caBundle === 'string' && spec.caBundle !== '') {
     caBundlePem = Buffer.from(spec.caBundle, 'base64').toString('utf8');
-    if (!caBundlePem.includes('-----BEGIN CERTIFICATE-----')) throw new IssueError(`${issuerLabel}: spec.acme.caBundle is not base64-encoded PEM certificates`);
+    if (!caBundlePem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`${issuerLabel}: spec.acme.caBundle is not base64-encoded PEM certificates`);
   }
   const skipTLSVerify = spec.skipTLSVerify === true;
   if (skipTLSVerify) o.progress(`warning: ${issuerLabel} has skipTLSVerify: the ACME server's certificate is not checked (for this issuer only)`);
@@ -148,7 +149,7 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   const secretRef = `${o.inputs.secretNamespace}/${keyRef.name}`;
   const fromSecret = o.inputs.optionalSecret(keyRef.name)?.['tls.key'];
   if (!fromSecret && spec.disableAccountKeyGeneration === true) {
-    throw new IssueError(`${issuerLabel} sets disableAccountKeyGeneration, so its ACME account key must come from Secret ${secretRef} (key tls.key), which is not in the given files`, 'add that Secret manifest with another -f');
+    throw new UserError(`${issuerLabel} sets disableAccountKeyGeneration, so its ACME account key must come from Secret ${secretRef} (key tls.key), which is not in the given files`, 'add that Secret manifest with another -f');
   }
   const accountKey = fromSecret
     ? accountKeyFromSecret(fromSecret.toString('utf8'), secretRef)
@@ -158,7 +159,7 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   const eab = asRecord(spec.externalAccountBinding);
   if (Object.keys(eab).length) {
     const ref = asRecord(eab.keySecretRef);
-    if (typeof eab.keyID !== 'string' || typeof ref.name !== 'string') throw new IssueError(`${issuerLabel}: spec.acme.externalAccountBinding needs keyID and keySecretRef.name`);
+    if (typeof eab.keyID !== 'string' || typeof ref.name !== 'string') throw new UserError(`${issuerLabel}: spec.acme.externalAccountBinding needs keyID and keySecretRef.name`);
     const hmac = o.inputs.secretKey(ref.name, typeof ref.key === 'string' ? ref.key : 'secret', 'the external account binding HMAC key');
     externalAccountBinding = { kid: eab.keyID, hmacKey: hmac.toString('utf8').trim() };
   }
@@ -177,10 +178,10 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
   // As cert-manager's ACME issuer: a commonName must also be one of the names (ACME orders carry only SANs).
   const commonName = typeof o.inputs.certificate.spec.commonName === 'string' ? o.inputs.certificate.spec.commonName : '';
   if (commonName && !o.dnsNames.includes(commonName) && !o.ipAddresses.includes(commonName)) {
-    throw new IssueError(`the Certificate's commonName "${commonName}" is not among its dnsNames or ipAddresses; ACME requires that a commonName is also one of them`, `add "${commonName}" to spec.dnsNames, or remove spec.commonName`);
+    throw new UserError(`the Certificate's commonName "${commonName}" is not among its dnsNames or ipAddresses; ACME requires that a commonName is also one of them`, `add "${commonName}" to spec.dnsNames, or remove spec.commonName`);
   }
   const identifiers = [...o.dnsNames.map((value) => ({ type: 'dns', value })), ...o.ipAddresses.map((value) => ({ type: 'ip', value }))];
-  if (identifiers.length === 0) throw new IssueError('the Certificate has no dnsNames or ipAddresses; an ACME certificate needs at least one');
+  if (identifiers.length === 0) throw new UserError('the Certificate has no dnsNames or ipAddresses; an ACME certificate needs at least one');
   o.progress(`creating an order for ${identifiers.map((i) => i.value).join(', ')}`);
   let order: acme.Order;
   try {
@@ -203,7 +204,7 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
     const offered = { http01: authz.challenges.some((c) => c.type === 'http-01'), dns01: authz.challenges.some((c) => c.type === 'dns-01') };
     const index = pickSolver(identifier, offered, choices, o.inputs.certificate.labels);
     if (index === undefined) {
-      throw new IssueError(
+      throw new UserError(
         `no solver of ${issuerLabel} can solve ${identifier}: the CA offers ${[offered.http01 && 'HTTP-01', offered.dns01 && 'DNS-01'].filter(Boolean).join(' and ')}${authz.wildcard ? ' (a wildcard is validated with DNS-01 only)' : ''}, and no solver of that type has a selector matching it`,
         'add a solver (or widen a selector) for this name',
       );
@@ -303,7 +304,7 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
         const authz = await pollStatus(client, p.authz.url, o, `validating ${p.identifier}`);
         if (authz.status !== 'valid') {
           const ch = (Array.isArray(authz.challenges) ? authz.challenges : []).map(asRecord).find((c) => c.url === p.challenge.url);
-          throw new IssueError(`the CA could not validate ${p.identifier} (${p.challenge.type}): ${problemText(ch?.error)}`);
+          throw new UserError(`the CA could not validate ${p.identifier} (${p.challenge.type}): ${problemText(ch?.error)}`);
         }
       }),
     );
@@ -315,7 +316,7 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
       throw acmeError(e, 'finalizing the order');
     }
     const done = await pollStatus(client, order.url, o, 'issuing the certificate');
-    if (done.status !== 'valid') throw new IssueError(`the order ended ${String(done.status)}: ${problemText(done.error)}`);
+    if (done.status !== 'valid') throw new UserError(`the order ended ${String(done.status)}: ${problemText(done.error)}`);
     const preferredChain = typeof spec.preferredChain === 'string' && spec.preferredChain ? spec.preferredChain : undefined;
     let chainPem: string;
     try {
@@ -326,7 +327,7 @@ export async function issueWithAcme(o: AcmeIssueOptions): Promise<AcmeResult> {
     const renewalWindow = await fetchRenewalInfo(client, transport, chainPem).catch(() => undefined);
     return { chainPem, renewalWindow, accountKeyOrigin: accountKey.origin, solved };
   } catch (e) {
-    if (o.signal?.aborted && !(e instanceof IssueCancelledError)) throw new IssueCancelledError();
+    if (o.signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError();
     throw e;
   } finally {
     // Clean up with a fresh time budget: a cancelled run must still remove its records.

@@ -4,7 +4,7 @@
  * never to the process (acme-client's own transport is one shared axios
  * instance). It also gives every request a time limit, a cancel signal, and
  * bounded, explained retries:
- *  - a server that cannot be reached: two more tries, then an IssueError that
+ *  - a server that cannot be reached: two more tries, then an UserError that
  *    says so (a CA that is down fails in seconds, not minutes);
  *  - 429 rateLimited and 5xx: wait as Retry-After asks (seconds or an HTTP
  *    date) when that fits in the time left, at most 5 times;
@@ -13,7 +13,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { IssueCancelledError, IssueError } from '../issue/issue-error.js';
+import { CancelledError, UserError } from '../core/errors.js';
 
 export interface AcmeResponse {
   status: number;
@@ -113,15 +113,15 @@ export function createAcmeTransport(options: TransportOptions): AcmeRequest {
     const headers = { ...(opts.headers ?? {}), 'Content-Type': 'application/jose+json' };
     let unreachableTries = 0;
     for (let retry = 0; ; retry++) {
-      if (options.signal?.aborted) throw new IssueCancelledError();
+      if (options.signal?.aborted) throw new CancelledError();
       let res: AcmeResponse;
       try {
         res = await once(url, method, body, headers);
       } catch (e) {
-        if (options.signal?.aborted) throw new IssueCancelledError();
+        if (options.signal?.aborted) throw new CancelledError();
         const code = String((e as NodeJS.ErrnoException).code ?? '');
         if (TLS_TRUST.test(code) || TLS_TRUST.test((e as Error).message)) {
-          throw new IssueError(
+          throw new UserError(
             `the TLS certificate of the ACME server ${url.origin} is not trusted (${(e as Error).message})`,
             options.caBundlePem ? 'spec.acme.caBundle does not hold the CA that signed it' : 'if it is a private CA, put its CA certificate (base64 PEM) in the Issuer\'s spec.acme.caBundle',
           );
@@ -133,7 +133,7 @@ export function createAcmeTransport(options: TransportOptions): AcmeRequest {
           continue;
         }
         const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ETIMEDOUT' ? (e as Error).message : `${code || 'error'}: ${(e as Error).message}`;
-        throw new IssueError(`the ACME server ${url.origin} cannot be reached (${why})`, 'check the Issuer\'s spec.acme.server and that the CA is up');
+        throw new UserError(`the ACME server ${url.origin} cannot be reached (${why})`, 'check the Issuer\'s spec.acme.server and that the CA is up');
       }
       if (res.status >= 400) reportProblem(urlText, res, options.onProblem);
       const retryable = res.status === 429 || (res.status >= 500 && res.status <= 599);
@@ -165,14 +165,14 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new IssueCancelledError());
+    if (signal?.aborted) return reject(new CancelledError());
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new IssueCancelledError());
+      reject(new CancelledError());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -6,7 +6,7 @@
  * order needs it and is closed on success, failure and cancel.
  */
 import http from 'node:http';
-import { IssueError } from '../issue/issue-error.js';
+import { UserError } from '../core/errors.js';
 
 const PREFIX = '/.well-known/acme-challenge/';
 
@@ -20,7 +20,7 @@ export interface ListenAddress {
 export function parseListenAddress(text: string): ListenAddress {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
   const port = m ? Number(m[3]) : NaN;
-  if (!m || !(port > 0 && port < 65536)) throw new IssueError(`"${text}" is not a listen address: use HOST:PORT, :PORT or [IPv6]:PORT, e.g. :80 or 127.0.0.1:5002`);
+  if (!m || !(port > 0 && port < 65536)) throw new UserError(`"${text}" is not a listen address: use HOST:PORT, :PORT or [IPv6]:PORT, e.g. :80 or 127.0.0.1:5002`);
   const host = m[1] ?? (m[2] === '' ? undefined : m[2]);
   return { host, port };
 }
@@ -66,9 +66,9 @@ export class Http01Responder {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => {
         const where = formatListenAddress(this.address);
-        if (e.code === 'EACCES') reject(new IssueError(`cannot listen on ${where} for HTTP-01: permission denied (ports below 1024 need privileges)`, 'use --http01-listen with a high port (e.g. :8080) and forward port 80 to it'));
-        else if (e.code === 'EADDRINUSE') reject(new IssueError(`cannot listen on ${where} for HTTP-01: the port is already in use`, 'stop what holds it, or choose another --http01-listen address that port 80 is forwarded to'));
-        else reject(new IssueError(`cannot listen on ${where} for HTTP-01: ${e.message}`));
+        if (e.code === 'EACCES') reject(new UserError(`cannot listen on ${where} for HTTP-01: permission denied (ports below 1024 need privileges)`, 'use --http01-listen with a high port (e.g. :8080) and forward port 80 to it'));
+        else if (e.code === 'EADDRINUSE') reject(new UserError(`cannot listen on ${where} for HTTP-01: the port is already in use`, 'stop what holds it, or choose another --http01-listen address that port 80 is forwarded to'));
+        else reject(new UserError(`cannot listen on ${where} for HTTP-01: ${e.message}`));
       });
       server.listen(this.address.port, this.address.host, () => resolve());
     });

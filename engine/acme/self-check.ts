@@ -17,7 +17,7 @@ import { formatDuration, formatTtl } from '../dns/durations.js';
 import { waitForPropagation, PropagationCheckError, type PropagationReport, type WaitProgress } from '../dns/propagation.js';
 import { explainResult } from '../dns/explain.js';
 import type { NameserverAddress } from '../dns/nameserver-address.js';
-import { IssueCancelledError, IssueError } from '../issue/issue-error.js';
+import { CancelledError, UserError } from '../core/errors.js';
 import { sleep } from './acme-transport.js';
 
 export interface DnsSelfCheckOptions {
@@ -38,7 +38,7 @@ export interface DnsSelfCheckOptions {
  * than its negative-caching TTL, so it asked again and still does not see it;
  * the check needs every nameserver. Tracked across checks in `since`.
  */
-function recursiveBlind(report: PropagationReport, since: Map<string, { at: number; ttl: number }>, now: number): IssueError | undefined {
+function recursiveBlind(report: PropagationReport, since: Map<string, { at: number; ttl: number }>, now: number): UserError | undefined {
   const auth = report.nameservers.filter((n) => n.role === 'authoritative');
   const rec = report.nameservers.filter((n) => n.role === 'recursive');
   for (const n of rec) {
@@ -54,7 +54,7 @@ function recursiveBlind(report: PropagationReport, since: Map<string, { at: numb
   if (!blind.length) return undefined;
   const firsts = blind.map((n) => since.get(n.server)!);
   const one = blind.length === 1;
-  return new IssueError(
+  return new UserError(
     `the DNS-01 self check for ${report.name} cannot pass: every authoritative nameserver holds the record, but ${blind.map((n) => `${n.server} (${n.rcode})`).join(', ')} still ${one ? 'does' : 'do'} not see it after ${formatDuration(now - Math.max(...firsts.map((f) => f.at)))}, longer than the negative-caching TTL (${formatTtl(Math.max(...firsts.map((f) => f.ttl)))}): ${one ? 'this resolver does' : 'these resolvers do'} not reach the zone's authoritative servers (split-horizon DNS, or a private zone of the same name)`,
     'point --recursive-nameservers at resolvers that see the public zone, as the CA does',
   );
@@ -80,14 +80,14 @@ export async function dnsSelfCheck(recordName: string, values: string[], o: DnsS
       hopeless: o.endEarly ? (r) => recursiveBlind(r, blindSince, Date.now()) : undefined,
     });
   } catch (e) {
-    if (o.signal?.aborted) throw new IssueCancelledError();
-    if (e instanceof IssueError) throw e;
-    if (e instanceof PropagationCheckError) throw new IssueError(`the DNS-01 self check for ${recordName} could not be done: ${e.message}`, 'check --recursive-nameservers');
+    if (o.signal?.aborted) throw new CancelledError();
+    if (e instanceof UserError) throw e;
+    if (e instanceof PropagationCheckError) throw new UserError(`the DNS-01 self check for ${recordName} could not be done: ${e.message}`, 'check --recursive-nameservers');
     throw e;
   }
   if (!report.propagated) {
     const lagging = report.nameservers.filter((n) => !n.matched).map((n) => `${n.server} (${n.role}): ${explainResult(n, report.expected).reason}`);
-    throw new IssueError(
+    throw new UserError(
       `the TXT record ${recordName} did not propagate within ${Math.round(o.deadlineMs / 1000)} s; not there yet at ${lagging.join('; ')}`,
       'run `certsmith dns check` to watch it, or allow more time with --timeout',
     );
@@ -137,7 +137,7 @@ const HTTP01_HINT = 'make sure the name points at this machine and that port 80 
  * its negative-caching TTL (it asked again and the answer stayed), or may keep
  * saying so past the deadline.
  */
-function hopeless(name: string, answers: ResolverAddresses[], since: Map<string, { at: number; ttl: number }>, now: number, deadline: number): IssueError | undefined {
+function hopeless(name: string, answers: ResolverAddresses[], since: Map<string, { at: number; ttl: number }>, now: number, deadline: number): UserError | undefined {
   if (!answers.length || !answers.every((a) => (a.rcode === 'NXDOMAIN' || a.rcode === 'NODATA') && a.negativeTtl !== null)) return undefined;
   const what = answers.every((a) => a.rcode === 'NXDOMAIN') ? 'does not exist (NXDOMAIN)' : 'has no A or AAAA record';
   const servers = answers.map((a) => a.server).join(', ');
@@ -145,11 +145,11 @@ function hopeless(name: string, answers: ResolverAddresses[], since: Map<string,
   const firsts = answers.map((a) => since.get(a.server)!);
   if (firsts.every((f) => now - f.at > f.ttl * 1000 + NEGATIVE_GRACE_MS)) {
     const longest = Math.max(...firsts.map((f) => f.ttl));
-    return new IssueError(`the HTTP-01 self check for ${name} cannot pass: ${name} ${what} at ${servers}, for ${formatDuration(now - Math.max(...firsts.map((f) => f.at)))} now, longer than the zone's negative-caching TTL (${formatTtl(longest)}), so the answer is fresh and will not change by itself`, hint);
+    return new UserError(`the HTTP-01 self check for ${name} cannot pass: ${name} ${what} at ${servers}, for ${formatDuration(now - Math.max(...firsts.map((f) => f.at)))} now, longer than the zone's negative-caching TTL (${formatTtl(longest)}), so the answer is fresh and will not change by itself`, hint);
   }
   const shortest = Math.min(...answers.map((a) => a.negativeTtl!));
   if (now + shortest * 1000 > deadline) {
-    return new IssueError(`the HTTP-01 self check for ${name} cannot pass in time: ${name} ${what} at ${servers}, and they may keep that answer for ${formatTtl(shortest)} (negative caching), longer than the ${formatDuration(deadline - now)} left`, hint);
+    return new UserError(`the HTTP-01 self check for ${name} cannot pass in time: ${name} ${what} at ${servers}, and they may keep that answer for ${formatTtl(shortest)} (negative caching), longer than the ${formatDuration(deadline - now)} left`, hint);
   }
   return undefined;
 }
@@ -161,7 +161,7 @@ export async function httpSelfCheck(name: string, token: string, keyAuthorizatio
   let lastProblem = '';
   let interval = 200;
   for (;;) {
-    if (o.signal?.aborted) throw new IssueCancelledError();
+    if (o.signal?.aborted) throw new CancelledError();
     try {
       // An IP address identifier (RFC 8738) is fetched from that address itself.
       let addresses: string[];
@@ -195,12 +195,12 @@ export async function httpSelfCheck(name: string, token: string, keyAuthorizatio
         lastProblem = problems.join('; ');
       }
     } catch (e) {
-      if (o.signal?.aborted) throw new IssueCancelledError();
-      if (e instanceof IssueError) throw e;
+      if (o.signal?.aborted) throw new CancelledError();
+      if (e instanceof UserError) throw e;
       lastProblem = (e as Error).message;
     }
     const left = deadline - Date.now();
-    if (left < interval) throw new IssueError(`the HTTP-01 self check for ${name} failed: ${lastProblem}`, HTTP01_HINT);
+    if (left < interval) throw new UserError(`the HTTP-01 self check for ${name} failed: ${lastProblem}`, HTTP01_HINT);
     o.onWait?.(`HTTP-01 self check for ${name}: ${lastProblem}; trying again in ${formatDuration(interval)}, ${formatDuration(left)} left`);
     await sleep(interval, o.signal);
     interval = Math.min(5000, Math.round(interval * 1.5));

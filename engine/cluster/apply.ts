@@ -27,7 +27,7 @@ import { jsonBody, type ClusterConnection } from './connection.js';
 import { Discovery, splitApiVersion, type ResourceInfo } from './discovery.js';
 import { fieldDiagnostic, kindDiagnostic, rejectionOf, type FieldConflict, type NamespaceOrigin, type Rejection } from './rejection.js';
 import type { ForbiddenDetails } from './api-status.js';
-import type { Diagnostic } from '../rules/rule.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import type { SourceObject } from './source-objects.js';
 import { resourcePath } from './resource-path.js';
 

@@ -6,8 +6,8 @@
  * an API server's answer. They carry their own `source`, so that an editor
  * shows them apart from the local diagnostics.
  */
-import type { Range } from '../manifests/position.js';
-import type { Diagnostic, Severity } from '../rules/rule.js';
+import type { Range } from '../core/position.js';
+import type { Diagnostic, Severity } from '../core/diagnostic.js';
 
 export const CLUSTER_SOURCE = 'certsmith-cluster';
 

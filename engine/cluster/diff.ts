@@ -17,7 +17,7 @@ import { isSecret } from './secret-redaction.js';
 import { resourcePath } from './resource-path.js';
 import type { ClusterConnection } from './connection.js';
 import type { SourceObject } from './source-objects.js';
-import { unifiedDiff } from '../util/unified-diff.js';
+import { unifiedDiff } from './unified-diff.js';
 
 export type DiffOutcome = 'changed' | 'created' | 'unchanged' | 'rejected' | 'not-checked';
 

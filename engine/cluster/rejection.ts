@@ -5,7 +5,7 @@
  * a kind the cluster does not serve, anything without a field) go on the
  * object's `kind` line. Messages about Secrets are cleaned of secret values.
  */
-import type { Diagnostic } from '../rules/rule.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { CLUSTER_CODES, clusterDiagnostic, type ClusterCode } from './cluster-codes.js';
 import { conflictManager, parseForbidden, parseTypedPatchErrors, tidyTypedPatchMessage, unknownFields, type ApiStatus, type ForbiddenDetails } from './api-status.js';
 import { fieldOffsets, kindOffsets, resolveFieldPath, type FieldEmphasis } from './field-path.js';

@@ -9,9 +9,9 @@ import type { Node } from 'yaml';
 import { ParsedDocument } from '../manifests/parsed-document.js';
 import { objectsOf, type KubeObject } from '../manifests/kube-object.js';
 import { splitDocuments } from '../manifests/segments.js';
-import { shiftRange, type Range } from '../manifests/position.js';
+import { shiftRange, type Range } from '../core/position.js';
 import { ruleById } from '../rules/registry.js';
-import type { Diagnostic } from '../rules/rule.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { CLUSTER_CODES, clusterDiagnostic } from './cluster-codes.js';
 import { kindOffsets } from './field-path.js';
 

@@ -1,22 +1,7 @@
-import type { Range } from '../manifests/position.js';
+/** What Certsmith reports about a place in a text: the one shape every capability and adapter shares. */
+import type { Range } from './position.js';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
-
-/** A rule is data: a stable id (the diagnostic `code`), a severity, a text and a docs link. */
-export interface RuleDefinition {
-  id: string;
-  severity: Severity;
-  /** One line: what the rule catches. */
-  title: string;
-  /** What it means for the user and what to do about it. */
-  description: string;
-  /** Where to read more (cert-manager or Kubernetes documentation). */
-  docs: string;
-  /** A minimal document that triggers the rule. */
-  example: string;
-  /** The family the rule belongs to, for docs/rules.md. */
-  family: 'yaml' | 'file' | 'api' | 'metadata' | 'schema' | 'webhook' | 'cross' | 'shim';
-}
 
 export interface Diagnostic {
   range: Range;

@@ -3,11 +3,13 @@
  * rules: the Certificate, the Issuer (in the Certificate's namespace) or
  * ClusterIssuer its issuerRef names, and the Secrets that issuer refers to
  * (an Issuer's in its own namespace; a ClusterIssuer's in the cluster resource
- * namespace, `cert-manager` by default). A missing piece is an IssueError
+ * namespace, `cert-manager` by default). A missing piece is an UserError
  * saying what is missing and where it was looked for.
  */
-import { IssueError } from './issue-error.js';
+import { UserError } from '../core/errors.js';
 import type { Resource, ResourceSet } from './resource-set.js';
+import type { AcmeInputs } from '../acme/acme-inputs.js';
+import { asRecord } from '../core/values.js';
 
 const CM_GROUP = 'cert-manager.io';
 
@@ -17,14 +19,14 @@ export interface IssuerRef {
   group: string;
 }
 
-export interface IssuanceInputs {
+export interface IssuanceInputs extends AcmeInputs {
   certificate: { name: string; namespace: string; spec: Record<string, unknown>; labels: Record<string, string>; source: string };
   issuer: { ref: IssuerRef; namespace: string | undefined; spec: Record<string, unknown>; source: string };
   /** Where the issuer's Secrets are read from. */
   secretNamespace: string;
-  /** A Secret's data (data base64-decoded, stringData on top), or an IssueError saying what it is needed for. */
+  /** A Secret's data (data base64-decoded, stringData on top), or an UserError saying what it is needed for. */
   secret(name: string, purpose: string): Record<string, Buffer>;
-  /** One key of a Secret, or an IssueError. */
+  /** One key of a Secret, or an UserError. */
   secretKey(name: string, key: string, purpose: string): Buffer;
   /** The Secret's data when it is among the resources, else undefined. */
   optionalSecret(name: string): Record<string, Buffer> | undefined;
@@ -42,10 +44,6 @@ function describeAll(list: Resource[]): string {
   return list.map((r) => `${r.namespace ? `${r.namespace}/` : ''}${r.name} (${r.source})`).join(', ');
 }
 
-export function asRecord(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
 export function resolveIssuanceInputs(set: ResourceSet, options: ResolveOptions): IssuanceInputs {
   const all = set.ofKind('Certificate', CM_GROUP);
   const named = all.filter((r) => r.name === options.certificate);
@@ -53,14 +51,14 @@ export function resolveIssuanceInputs(set: ResourceSet, options: ResolveOptions)
   if (options.namespace !== undefined) {
     cert = named.find((r) => r.namespace === options.namespace) ?? named.find((r) => r.namespace === undefined);
   } else if (named.length > 1) {
-    throw new IssueError(`there are ${named.length} Certificates named "${options.certificate}": ${describeAll(named)}`, 'choose one with --namespace');
+    throw new UserError(`there are ${named.length} Certificates named "${options.certificate}": ${describeAll(named)}`, 'choose one with --namespace');
   } else {
     cert = named[0];
   }
   if (!cert) {
     const where = options.namespace !== undefined ? ` in namespace "${options.namespace}"` : '';
     const others = all.length ? `; the files hold: ${describeAll(all)}` : '; the files hold no cert-manager.io Certificate';
-    throw new IssueError(`Certificate "${options.certificate}"${where} is not in the given files${others}`);
+    throw new UserError(`Certificate "${options.certificate}"${where} is not in the given files${others}`);
   }
   const namespace = cert.namespace ?? options.namespace ?? 'default';
   const spec = asRecord(cert.value.spec);
@@ -68,17 +66,17 @@ export function resolveIssuanceInputs(set: ResourceSet, options: ResolveOptions)
 
   const refValue = asRecord(spec.issuerRef);
   if (typeof refValue.name !== 'string' || refValue.name === '') {
-    throw new IssueError(`Certificate ${namespace}/${cert.name} (${cert.source}) has no spec.issuerRef.name`);
+    throw new UserError(`Certificate ${namespace}/${cert.name} (${cert.source}) has no spec.issuerRef.name`);
   }
   const group = typeof refValue.group === 'string' && refValue.group !== '' ? refValue.group : CM_GROUP;
   const kindText = typeof refValue.kind === 'string' && refValue.kind !== '' ? refValue.kind : 'Issuer';
   if (group !== CM_GROUP) {
-    throw new IssueError(
+    throw new UserError(
       `Certificate ${namespace}/${cert.name} uses an external issuer (${kindText}.${group}/${refValue.name}); only cert-manager's own Issuer and ClusterIssuer can be issued locally`,
     );
   }
   if (kindText !== 'Issuer' && kindText !== 'ClusterIssuer') {
-    throw new IssueError(`Certificate ${namespace}/${cert.name}: spec.issuerRef.kind is "${kindText}"; cert-manager.io issuers are Issuer or ClusterIssuer`);
+    throw new UserError(`Certificate ${namespace}/${cert.name}: spec.issuerRef.kind is "${kindText}"; cert-manager.io issuers are Issuer or ClusterIssuer`);
   }
   const ref: IssuerRef = { name: refValue.name, kind: kindText, group };
 
@@ -95,7 +93,7 @@ export function resolveIssuanceInputs(set: ResourceSet, options: ResolveOptions)
         : elsewhere.length
           ? `an Issuer is only used by Certificates in its own namespace; found ${describeAll(elsewhere)}`
           : 'add the file that defines it with another -f';
-      throw new IssueError(`Issuer "${ref.name}" in namespace "${namespace}" (the Certificate's namespace) is not in the given files`, hint);
+      throw new UserError(`Issuer "${ref.name}" in namespace "${namespace}" (the Certificate's namespace) is not in the given files`, hint);
     }
   } else {
     issuer = set.find('ClusterIssuer', ref.name, undefined, CM_GROUP);
@@ -103,7 +101,7 @@ export function resolveIssuanceInputs(set: ResourceSet, options: ResolveOptions)
     if (!issuer) {
       const ns = set.find('Issuer', ref.name, namespace, CM_GROUP);
       const hint = ns ? `there is an Issuer "${ref.name}" (${ns.source}): set issuerRef.kind: Issuer` : 'add the file that defines it with another -f';
-      throw new IssueError(`ClusterIssuer "${ref.name}" is not in the given files`, hint);
+      throw new UserError(`ClusterIssuer "${ref.name}" is not in the given files`, hint);
     }
   }
 
@@ -114,7 +112,7 @@ export function resolveIssuanceInputs(set: ResourceSet, options: ResolveOptions)
     for (const [k, v] of Object.entries(asRecord(s.value.data))) {
       if (typeof v !== 'string') continue;
       const compact = v.replace(/\s+/g, '');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw new IssueError(`Secret ${secretNamespace}/${name} (${s.source}): data.${k} is not base64 (put plain text under stringData instead)`);
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw new UserError(`Secret ${secretNamespace}/${name} (${s.source}): data.${k} is not base64 (put plain text under stringData instead)`);
       out[k] = Buffer.from(compact, 'base64');
     }
     for (const [k, v] of Object.entries(asRecord(s.value.stringData))) {
@@ -128,7 +126,7 @@ export function resolveIssuanceInputs(set: ResourceSet, options: ResolveOptions)
       : ` (an Issuer reads its Secrets from its own namespace)`;
   const secret = (name: string, purpose: string): Record<string, Buffer> => {
     const data = read(name);
-    if (!data) throw new IssueError(`Secret "${name}" in namespace "${secretNamespace}", needed for ${purpose}, is not in the given files${why}`, 'add a Secret manifest with another -f');
+    if (!data) throw new UserError(`Secret "${name}" in namespace "${secretNamespace}", needed for ${purpose}, is not in the given files${why}`, 'add a Secret manifest with another -f');
     return data;
   };
   return {
@@ -142,7 +140,7 @@ export function resolveIssuanceInputs(set: ResourceSet, options: ResolveOptions)
       const v = data[key];
       if (v === undefined || v.length === 0) {
         const keys = Object.keys(data);
-        throw new IssueError(`Secret ${secretNamespace}/${name} has no key "${key}" (needed for ${purpose}); it has ${keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no data'}`);
+        throw new UserError(`Secret ${secretNamespace}/${name} has no key "${key}" (needed for ${purpose}); it has ${keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no data'}`);
       }
       return v;
     },

@@ -8,12 +8,12 @@
  * network.
  */
 import { pickSolver, type SolverChoice, type SolverSelector } from '../rules/cross/solver-picker.js';
-import { IssueError } from './issue-error.js';
-import { asRecord, resolveIssuanceInputs, type IssuanceInputs, type ResolveOptions } from './issuance-inputs.js';
+import { UserError } from '../core/errors.js';
+import { asRecord } from '../core/values.js';
+import { LETS_ENCRYPT_PRODUCTION } from '../acme/acme-servers.js';
+import { resolveIssuanceInputs, type IssuanceInputs, type ResolveOptions } from './issuance-inputs.js';
 import type { ResourceSet } from './resource-set.js';
 
-export const LETS_ENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
-export const LETS_ENCRYPT_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
 
 export interface NeededSecret {
   namespace: string;

@@ -15,7 +15,7 @@ import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { X509Certificate } from '../chain/x509.js';
 import { renewalTime } from '../chain/renewal.js';
-import { parseGoDuration } from '../rules/webhook/go-duration.js';
+import { parseGoDuration } from '../gocompat/go-duration.js';
 import type { NameserverAddress } from '../dns/nameserver-address.js';
 import { issueWithAcme } from '../acme/acme-order.js';
 import type { ListenAddress } from '../acme/http01-responder.js';
@@ -23,8 +23,9 @@ import type { RenewalWindow } from '../acme/renewal-info.js';
 import type { TxtRecord } from '../acme/dns01/dns01-provider.js';
 import type { AccountKeyStore } from '../acme/account-store.js';
 import { buildCsr, decodePrivateKeyPem, describeKey, encodePrivateKeyPem, generatePrivateKey, requestedKey, signSelfSigned, signWithCa, PkiError } from '../pki/index.js';
-import { IssueCancelledError, IssueError } from './issue-error.js';
-import { asRecord, resolveIssuanceInputs, type IssuanceInputs } from './issuance-inputs.js';
+import { CancelledError, UserError } from '../core/errors.js';
+import { asRecord } from '../core/values.js';
+import { resolveIssuanceInputs, type IssuanceInputs } from './issuance-inputs.js';
 import type { ResourceSet } from './resource-set.js';
 import { buildSecretFiles, writeSecretFiles, type IssuedMaterial } from './secret-output.js';
 
@@ -110,7 +111,7 @@ function issuerType(inputs: IssuanceInputs): IssueSummary['issuerType'] {
   const s = inputs.issuer.spec;
   const types = (['selfSigned', 'ca', 'acme', 'vault', 'venafi'] as const).filter((k) => s[k] !== undefined && s[k] !== null);
   const label = `${inputs.issuer.ref.kind} ${inputs.issuer.ref.name} (${inputs.issuer.source})`;
-  if (types.length !== 1) throw new IssueError(`${label} must have exactly one of selfSigned, ca, acme, vault, venafi; it has ${types.length ? types.join(', ') : 'none'}`);
+  if (types.length !== 1) throw new UserError(`${label} must have exactly one of selfSigned, ca, acme, vault, venafi; it has ${types.length ? types.join(', ') : 'none'}`);
   switch (types[0]) {
     case 'selfSigned':
       return 'SelfSigned';
@@ -119,7 +120,7 @@ function issuerType(inputs: IssuanceInputs): IssueSummary['issuerType'] {
     case 'acme':
       return 'ACME';
     default:
-      throw new IssueError(`${label} is a ${types[0]} issuer, which certsmith cannot use locally (it needs the ${types[0] === 'vault' ? 'Vault' : 'Venafi'} service); SelfSigned, CA and ACME issuers are supported`);
+      throw new UserError(`${label} is a ${types[0]} issuer, which certsmith cannot use locally (it needs the ${types[0] === 'vault' ? 'Vault' : 'Venafi'} service); SelfSigned, CA and ACME issuers are supported`);
   }
 }
 
@@ -130,7 +131,7 @@ export async function issueCertificate(req: IssueRequest): Promise<IssueSummary>
   const inputs = resolveIssuanceInputs(req.resources, { certificate: req.certificate, namespace: req.namespace, clusterResourceNamespace: req.clusterResourceNamespace });
   const spec = inputs.certificate.spec;
   const secretName = typeof spec.secretName === 'string' ? spec.secretName : '';
-  if (!secretName) throw new IssueError(`Certificate ${inputs.certificate.namespace}/${inputs.certificate.name} has no spec.secretName`);
+  if (!secretName) throw new UserError(`Certificate ${inputs.certificate.namespace}/${inputs.certificate.name} has no spec.secretName`);
   const type = issuerType(inputs);
   const issuerName = inputs.issuer.ref.kind === 'ClusterIssuer' ? `ClusterIssuer/${inputs.issuer.ref.name}` : `Issuer/${inputs.certificate.namespace}/${inputs.issuer.ref.name}`;
   progress(`Certificate ${inputs.certificate.namespace}/${inputs.certificate.name} → ${type} ${issuerName} → Secret ${inputs.certificate.namespace}/${secretName}`);
@@ -148,7 +149,7 @@ export async function issueCertificate(req: IssueRequest): Promise<IssueSummary>
       material = { chainPem: signed.certificatePem, privateKeyPem, caPem: signed.caPem };
     } else if (type === 'CA') {
       const ca = asRecord(inputs.issuer.spec.ca);
-      if (typeof ca.secretName !== 'string' || !ca.secretName) throw new IssueError(`${issuerName} has no spec.ca.secretName`);
+      if (typeof ca.secretName !== 'string' || !ca.secretName) throw new UserError(`${issuerName} has no spec.ca.secretName`);
       const purpose = `the CA issuer ${inputs.issuer.ref.name}`;
       const certificatesPem = inputs.secretKey(ca.secretName, 'tls.crt', purpose).toString('utf8');
       const caKeyPem = inputs.secretKey(ca.secretName, 'tls.key', purpose).toString('utf8');
@@ -162,7 +163,7 @@ export async function issueCertificate(req: IssueRequest): Promise<IssueSummary>
           issuingCertificateURLs: strings(ca.issuingCertificateURLs),
         });
       } catch (e) {
-        if (e instanceof PkiError && /^(tls\.key|tls\.crt|ca\.crt)/.test(e.message)) throw new IssueError(`the CA Secret ${inputs.secretNamespace}/${ca.secretName}: ${e.message}`);
+        if (e instanceof PkiError && /^(tls\.key|tls\.crt|ca\.crt)/.test(e.message)) throw new UserError(`the CA Secret ${inputs.secretNamespace}/${ca.secretName}: ${e.message}`);
         throw e;
       }
       material = { chainPem: signed.chainPem, privateKeyPem, caPem: signed.caPem };
@@ -191,11 +192,11 @@ export async function issueCertificate(req: IssueRequest): Promise<IssueSummary>
       renewalInfo = result.renewalWindow;
     }
   } catch (e) {
-    if (e instanceof PkiError) throw new IssueError(e.message);
-    if (req.signal?.aborted && !(e instanceof IssueCancelledError)) throw new IssueCancelledError();
+    if (e instanceof PkiError) throw new UserError(e.message);
+    if (req.signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError();
     throw e;
   }
-  if (req.signal?.aborted) throw new IssueCancelledError();
+  if (req.signal?.aborted) throw new CancelledError();
 
   const { files } = buildSecretFiles(material, { certificateName: inputs.certificate.name, namespace: inputs.certificate.namespace, secretName, issuer: inputs.issuer.ref, spec });
   const written = writeSecretFiles(req.outDir, files);

@@ -8,8 +8,8 @@
 import { ParsedDocument } from '../manifests/parsed-document.js';
 import { objectsOf } from '../manifests/kube-object.js';
 import { splitDocuments } from '../manifests/segments.js';
-import { checkText } from '../workspace/file-limits.js';
-import { IssueError } from './issue-error.js';
+import { checkText } from '../manifests/file-limits.js';
+import { UserError } from '../core/errors.js';
 
 export interface Resource {
   apiVersion: string;
@@ -25,17 +25,17 @@ export interface Resource {
 export class ResourceSet {
   readonly resources: Resource[] = [];
 
-  /** Adds every object of a file's text. Unreadable YAML is an IssueError naming the file and line. */
+  /** Adds every object of a file's text. Unreadable YAML is an UserError naming the file and line. */
   addFile(file: string, text: string): void {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const problem = checkText(text);
-    if (problem) throw new IssueError(`${file}: ${problem.message}`);
+    if (problem) throw new UserError(`${file}: ${problem.message}`);
     for (const segment of splitDocuments(text)) {
       const doc = new ParsedDocument(segment.text);
       const bad = doc.problems.find((p) => p.severity === 'error');
       if (bad) {
         const line = segment.line + doc.lines.positionAt(bad.start).line + 1;
-        throw new IssueError(`${file}:${line}: ${bad.message}`);
+        throw new UserError(`${file}:${line}: ${bad.message}`);
       }
       for (const o of objectsOf(doc)) {
         const value = o.toPlain();

@@ -24,8 +24,8 @@ import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { X509Certificate } from '../chain/x509.js';
 import { formatIp } from '../chain/general-names.js';
-import { IssueError } from './issue-error.js';
-import { asRecord } from './issuance-inputs.js';
+import { UserError } from '../core/errors.js';
+import { asRecord } from '../core/values.js';
 import type { IssuerRef } from './issuance-inputs.js';
 
 export interface IssuedMaterial {
@@ -111,7 +111,7 @@ function normalizeIp(text: string): string {
 /** The DER inside the first PEM block of a key (cert-manager's key.der output format). */
 export function pemBlockDer(pem: string): Buffer {
   const m = /-----BEGIN [^-]+-----([\s\S]*?)-----END [^-]+-----/.exec(pem);
-  if (!m) throw new IssueError('the private key is not PEM');
+  if (!m) throw new UserError('the private key is not PEM');
   return Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
 }
 
@@ -135,7 +135,7 @@ export function buildSecretFiles(material: IssuedMaterial, ctx: SecretContext): 
     const type = asRecord(f).type;
     if (type === 'DER') data.set('key.der', pemBlockDer(material.privateKeyPem));
     else if (type === 'CombinedPEM') data.set('tls-combined.pem', Buffer.concat([Buffer.from(material.privateKeyPem), Buffer.from('\n'), Buffer.from(material.chainPem)]));
-    else throw new IssueError(`spec.additionalOutputFormats: unknown type "${String(type)}" (cert-manager knows DER and CombinedPEM)`);
+    else throw new UserError(`spec.additionalOutputFormats: unknown type "${String(type)}" (cert-manager knows DER and CombinedPEM)`);
   }
 
   const template = asRecord(ctx.spec.secretTemplate);
@@ -179,7 +179,7 @@ export function writeSecretFiles(dir: string, files: Map<string, Buffer>): strin
     try {
       mkdirSync(parent, { recursive: true });
     } catch (e) {
-      throw new IssueError(`cannot create ${parent}: ${(e as Error).message}`);
+      throw new UserError(`cannot create ${parent}: ${(e as Error).message}`);
     }
     const tmp = mkdtempSync(join(parent, `.${basename(dir)}.certsmith-`));
     try {
@@ -188,11 +188,11 @@ export function writeSecretFiles(dir: string, files: Map<string, Buffer>): strin
       renameSync(tmp, dir);
     } catch (e) {
       rmSync(tmp, { recursive: true, force: true });
-      throw new IssueError(`cannot write the result to ${dir}: ${(e as Error).message}`);
+      throw new UserError(`cannot write the result to ${dir}: ${(e as Error).message}`);
     }
     return [...files.keys()].map((n) => join(dir, n));
   }
-  if (!statSync(dir).isDirectory()) throw new IssueError(`--out ${dir} exists and is not a directory`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`--out ${dir} exists and is not a directory`);
   const suffix = `.certsmith-${randomBytes(4).toString('hex')}.tmp`;
   const written: string[] = [];
   try {
@@ -204,7 +204,7 @@ export function writeSecretFiles(dir: string, files: Map<string, Buffer>): strin
     }
   } catch (e) {
     for (const t of written) rmSync(t, { force: true });
-    throw new IssueError(`cannot write the result to ${dir}: ${(e as Error).message}`);
+    throw new UserError(`cannot write the result to ${dir}: ${(e as Error).message}`);
   }
   for (const [name] of files) renameSync(join(dir, `.${name}${suffix}`), join(dir, name));
   // An earlier result's files that this one does not have (e.g. ca.crt from another issuer) would mislead.

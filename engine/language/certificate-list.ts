@@ -14,10 +14,10 @@
  * Everything here is computed from the facts each object's check extracted
  * (engine/workspace/object-facts.ts): no document is re-parsed.
  */
-import type { Range } from '../manifests/position.js';
-import { LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING } from '../issue/issuance-plan.js';
+import type { Range } from '../core/position.js';
+import { LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING } from '../acme/acme-servers.js';
 import { certificateIssuerRef, issuerIdentity, matchingIssuers, solverForName, type IssuerIdentity } from '../rules/cross/check-workspace.js';
-import type { CertificateFacts } from '../workspace/object-facts.js';
+import type { CertificateFacts } from '../rules/cross/object-facts.js';
 import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
 
 /** The request's method. */

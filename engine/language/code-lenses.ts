@@ -28,7 +28,7 @@
  * (certificate-list.ts); positions come from the facts each object's check
  * extracted from its YAML nodes, so no document is re-parsed.
  */
-import type { Range } from '../manifests/position.js';
+import type { Range } from '../core/position.js';
 import type { ObjectSummary } from '../rules/check-document.js';
 import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
 import { dns01Names, isLetsEncrypt, objectRange, resolveWorkspace, type LspRange, type ResolvedCertificate, type WorkspaceIssuer } from './certificate-list.js';

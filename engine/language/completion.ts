@@ -2,7 +2,7 @@
  * Completion of keys and values from the schemas, with the CRD descriptions
  * as documentation.
  */
-import type { Position, Range } from '../manifests/position.js';
+import type { Position, Range } from '../core/position.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import { propertiesOf, subschemaAt } from '../schema/navigate.js';
 import { typeLabel, typesOf, type JsonSchema } from '../schema/json-schema.js';

@@ -1,5 +1,5 @@
 /** Hover: the field's description, type and allowed values from the schema. */
-import type { Position, Range } from '../manifests/position.js';
+import type { Position, Range } from '../core/position.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import { subschemaAt } from '../schema/navigate.js';
 import { typeLabel } from '../schema/json-schema.js';

@@ -4,8 +4,8 @@
  * uses it, from a Certificate's secretName to the Ingress or Gateway that
  * mounts the Secret. cert-manager's namespace rules decide what matches.
  */
-import type { Position, Range } from '../manifests/position.js';
-import type { Located } from '../workspace/object-facts.js';
+import type { Position, Range } from '../core/position.js';
+import type { Located } from '../rules/cross/object-facts.js';
 import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
 
 export interface Location {

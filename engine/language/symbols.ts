@@ -1,5 +1,5 @@
 /** Document symbols: one per Kubernetes object, named `Kind/name`. */
-import type { Range } from '../manifests/position.js';
+import type { Range } from '../core/position.js';
 import type { ManifestFile } from '../workspace/manifest-file.js';
 
 export interface ObjectSymbol {

@@ -4,8 +4,9 @@
  * document moves inside its file (lines inserted above it).
  */
 import { parseDocument, visit, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type ParsedNode, type YAMLMap } from 'yaml';
-import { LineIndex, type Range } from './position.js';
+import { LineIndex, type Range } from '../core/position.js';
 import { parseBlockSubset } from './block-subset-parser.js';
+import type { ManifestRuleId } from './manifest-rules.js';
 
 /**
  * Nesting deeper than this is refused. No manifest comes near it (a deep
@@ -18,7 +19,7 @@ export const MAX_NESTING = 256;
 export const MAX_ALIAS_EXPANSION = 10_000;
 
 export interface YamlProblem {
-  code: string;
+  code: ManifestRuleId;
   message: string;
   /** Offsets in the document's text. */
   start: number;
@@ -350,7 +351,7 @@ function maxFlowOrBlockDepth(text: string): number {
   return Math.max(maxFlow, Math.floor(maxIndent / 2));
 }
 
-function yamlErrorCode(code: string): string {
+function yamlErrorCode(code: string): ManifestRuleId {
   switch (code) {
     case 'DUPLICATE_KEY':
       return 'yaml-duplicate-key';

@@ -22,7 +22,7 @@
  * never issues for a key that does not match the spec).
  */
 import type { KeyObject } from 'node:crypto';
-import { formatGoDuration } from '../rules/webhook/go-duration.js';
+import { formatGoDuration } from '../gocompat/go-duration.js';
 import { PkiError } from './errors.js';
 import { authorityKeyIdExtension, basicConstraintsExtension, subjectKeyIdExtension, subjectKeyIdFor, type ExtensionDer } from './extensions.js';
 import { extKeyUsageExtension, keyUsageExtension, keyUsagesFor, type KeyUsages } from './key-usages.js';

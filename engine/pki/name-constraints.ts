@@ -13,7 +13,7 @@
  *
  * engine/chain/name-constraints.ts reads the extension back.
  */
-import { goParseCIDR } from '../rules/webhook/go-net.js';
+import { goParseCIDR } from '../gocompat/go-net.js';
 import { ascii, implicitConstructed, implicitPrimitive, isIA5String, sequence } from './der-writer.js';
 import { PkiError, quote } from './errors.js';
 import { OIDS, type ExtensionDer } from './extensions.js';

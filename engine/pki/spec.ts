@@ -9,7 +9,7 @@
  * field. The rules cert-manager's webhook enforces on values live in
  * engine/rules/webhook; this module only refuses what it cannot encode.
  */
-import { formatGoDuration, HOUR, parseGoDuration } from '../rules/webhook/go-duration.js';
+import { formatGoDuration, HOUR, parseGoDuration } from '../gocompat/go-duration.js';
 import { PkiError, quote } from './errors.js';
 
 export type PrivateKeyAlgorithm = 'RSA' | 'ECDSA' | 'Ed25519';

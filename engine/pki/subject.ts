@@ -16,7 +16,7 @@
  * - values are PrintableString when they fit its character set, UTF8String
  *   otherwise; the attributes of a multi-valued RDN are sorted by encoding.
  */
-import { parseDistinguishedName } from '../rules/webhook/distinguished-name.js';
+import { parseDistinguishedName } from '../gocompat/distinguished-name.js';
 import { canonicalOid, directoryString, objectIdentifier, oidProblem, sequence, setOf } from './der-writer.js';
 import { PkiError, quote } from './errors.js';
 import { objectField, stringField, stringList } from './spec.js';

@@ -11,17 +11,18 @@
  */
 import { mapGet, ParsedDocument } from '../manifests/parsed-document.js';
 import { objectsOf, type KubeObject } from '../manifests/kube-object.js';
-import { LineIndex } from '../manifests/position.js';
+import { LineIndex } from '../core/position.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import { checkApiVersionAndKind } from './checks/api-version.js';
 import { checkMetadata } from './checks/metadata.js';
 import { checkWebhook } from './webhook/check-webhook.js';
 import { checkShim } from './shim/check-shim.js';
-import { extractFacts, type ObjectFacts } from '../workspace/object-facts.js';
-import { Reporter } from './report.js';
+import { extractFacts, type ObjectFacts } from './cross/object-facts.js';
+import { Reporter } from '../core/reporter.js';
+import { ruleById, type RuleReporter } from './registry.js';
 import { hasPlaceholder } from './placeholders.js';
-import type { Diagnostic } from './rule.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 
 /** What the workspace needs to know about an object without its syntax tree. */
 export interface ObjectSummary {
@@ -118,7 +119,7 @@ function pathsRelated(a: string | undefined, b: string | undefined): boolean {
 
 export function checkDocument(text: string, store: SchemaStore, keepTree = true): CheckedDocument {
   const doc = new ParsedDocument(text);
-  const report = new Reporter(doc);
+  const report: RuleReporter = new Reporter(doc.lines, ruleById);
   for (const p of doc.problems) report.atOffsets(p.code, p.start, p.end, p.message, undefined, p.severity);
   let objects: KubeObject[] = [];
   // A document kubectl cannot read (a YAML error, a bomb, too deep) is rejected as a

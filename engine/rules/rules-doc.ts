@@ -1,7 +1,7 @@
 /** docs/rules.md, rendered from the rule registry (so the two cannot drift apart). */
 import { RULES } from './registry.js';
 import { DELIBERATE_DIFFERENCES } from './deliberate-differences.js';
-import type { RuleDefinition } from './rule.js';
+import type { RuleDefinition } from '../core/rule-definition.js';
 
 const FAMILIES: Record<RuleDefinition['family'], string> = {
   yaml: 'YAML',

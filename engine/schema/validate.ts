@@ -6,9 +6,14 @@
  */
 import { isMap, isScalar, isSeq, isAlias, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { keyString, mergedPairs, type ParsedDocument } from '../manifests/parsed-document.js';
-import { Reporter } from '../rules/report.js';
-import type { Diagnostic } from '../rules/rule.js';
-import { closest } from '../util/suggest.js';
+import type { Reporter } from '../core/reporter.js';
+import type { SchemaRuleId } from './schema-rules.js';
+import type { ManifestRuleId } from '../manifests/manifest-rules.js';
+
+/** Schema validation reports its own rules, and YAML alias bombs found while walking the tree. */
+export type SchemaReporter = Reporter<SchemaRuleId | Extract<ManifestRuleId, 'yaml-alias-limit'>>;
+import type { Diagnostic } from '../core/diagnostic.js';
+import { closest } from '../core/suggest.js';
 import { checkFormat } from './formats.js';
 import { failingCelRules } from './cel-rules.js';
 import { defaultedValue } from './defaulted-value.js';
@@ -32,7 +37,7 @@ export const ALIAS_EXPANSION_LIMIT = 10_000;
 
 interface Walk {
   doc: ParsedDocument;
-  report: Reporter;
+  report: SchemaReporter;
   /** The objects being validated, outermost first (for misplaced blocks). */
   stack?: { schema: JsonSchema; map: YAMLMap }[];
   /** Nodes visited while inside an alias expansion. */
@@ -40,7 +45,7 @@ interface Walk {
   aborted: boolean;
 }
 
-export function validateAgainstSchema(doc: ParsedDocument, root: YAMLMap, schema: JsonSchema, report: Reporter): void {
+export function validateAgainstSchema(doc: ParsedDocument, root: YAMLMap, schema: JsonSchema, report: SchemaReporter): void {
   const walk: Walk = { doc, report, aliasVisits: 0, aborted: false };
   const kindPair = root.items.find((p) => keyString(p.key) === 'kind');
   validateNode(walk, root, schema, [], (kindPair?.key as Node | undefined) ?? root, false, 0);

@@ -6,11 +6,11 @@
 import { KNOWN_GROUPS } from '../rules/checks/api-version.js';
 import { checkDocument, type CheckedDocument } from '../rules/check-document.js';
 import { ruleById } from '../rules/registry.js';
-import type { Diagnostic } from '../rules/rule.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { splitDocuments, type Segment } from '../manifests/segments.js';
-import { shiftRange, type Range } from '../manifests/position.js';
+import { shiftRange, type Range } from '../core/position.js';
 import type { SchemaStore } from '../schema/schema-store.js';
-import { checkText, DEFAULT_MAX_FILE_BYTES, type TextProblem } from './file-limits.js';
+import { checkText, DEFAULT_MAX_FILE_BYTES, type TextProblem } from '../manifests/file-limits.js';
 
 /** Files with more documents than this keep no syntax trees between requests. */
 export const KEEP_TREES_UP_TO = 100;

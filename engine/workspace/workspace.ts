@@ -4,13 +4,13 @@
  * each file; cross-resource diagnostics from the workspace as a whole,
  * computed once per change.
  */
-import type { Diagnostic } from '../rules/rule.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { ObjectSummary } from '../rules/check-document.js';
 import { checkWorkspace, type CrossOptions, type WorkspaceObject } from '../rules/cross/check-workspace.js';
 import type { LiveObjects } from '../rules/cross/live-objects.js';
 import { ruleById } from '../rules/registry.js';
-import { DEFAULT_MAX_FILE_BYTES } from './file-limits.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../manifests/file-limits.js';
 import { ManifestFile, type FileDocument, type UpdateStats } from './manifest-file.js';
 
 export interface WorkspaceEntry {

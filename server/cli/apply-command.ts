@@ -16,7 +16,7 @@ import { ClusterConnection, DEFAULT_REQUEST_TIMEOUT_MS } from '../../engine/clus
 import { loadKubeconfig, type ClusterTarget } from '../../engine/cluster/kubeconfig.js';
 import { kindOffsets } from '../../engine/cluster/field-path.js';
 import { objectRange, readManifestObjects, type FileDiagnostic, type ManifestText } from '../../engine/cluster/source-objects.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 import { clusterErrorText, durationOption } from './cluster-options.js';
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ResourceSet } from '../../engine/issue/resource-set.js';
-import { IssueCancelledError, IssueError } from '../../engine/issue/issue-error.js';
+import { CancelledError, UserError } from '../../engine/core/errors.js';
 import { DEFAULT_ISSUE_TIMEOUT_MS, issueCertificate, type IssueSummary } from '../../engine/issue/issue-certificate.js';
 import { defaultStateDir } from '../../engine/acme/account-store.js';
 import { parseListenAddress } from '../../engine/acme/http01-responder.js';
@@ -136,7 +136,7 @@ export async function runIssue(argv: string[], io: IssueIO): Promise<number> {
     try {
       resources.addFile(f === '-' ? '(stdin)' : f, text);
     } catch (e) {
-      if (e instanceof IssueError) throw new UsageError(e.message);
+      if (e instanceof UserError) throw new UsageError(e.message);
       throw e;
     }
   }
@@ -169,11 +169,11 @@ export async function runIssue(argv: string[], io: IssueIO): Promise<number> {
       progress,
     });
   } catch (e) {
-    if (e instanceof IssueCancelledError) {
+    if (e instanceof CancelledError) {
       io.stderr(`certsmith: cancelled; nothing was written\n`);
       return 130;
     }
-    if (e instanceof IssueError) {
+    if (e instanceof UserError) {
       io.stderr(`certsmith: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
       return 1;
     }

@@ -7,11 +7,11 @@
 import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
 import { schemaStore } from '../../engine/schema/schema-store.js';
-import { decodeFile, DEFAULT_MAX_FILE_BYTES, formatBytes } from '../../engine/workspace/file-limits.js';
+import { decodeFile, DEFAULT_MAX_FILE_BYTES, formatBytes } from '../../engine/manifests/file-limits.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
 import { looksRelevant } from '../../engine/workspace/manifest-file.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 
 export const LINT_USAGE = `Usage: certsmith lint [--format text|json|github] [--max-file-size BYTES] PATH...

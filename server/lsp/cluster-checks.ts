@@ -62,7 +62,7 @@
 import type { Connection, Diagnostic as LspDiagnostic, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Workspace } from '../../engine/workspace/workspace.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 import type * as LspCluster from './lsp-cluster.js';
 import type { InventoryOutcome } from './lsp-cluster.js';
 import {

@@ -22,7 +22,7 @@ import { loadKubeconfig, type ClusterTarget } from '../../engine/cluster/kubecon
 import { readLiveInventory } from '../../engine/cluster/live-inventory.js';
 import { readManifestObjects } from '../../engine/cluster/source-objects.js';
 import type { LiveObjects } from '../../engine/rules/cross/live-objects.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 import type { CheckResult, ClusterSettings } from '../../engine/language/cluster-protocol.js';
 
 export type { ClusterSettings } from '../../engine/language/cluster-protocol.js';

@@ -30,7 +30,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { schemaStore } from '../../engine/schema/schema-store.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
-import { DEFAULT_MAX_FILE_BYTES } from '../../engine/workspace/file-limits.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../../engine/manifests/file-limits.js';
 import { complete, type CompletionEntry } from '../../engine/language/completion.js';
 import { hover } from '../../engine/language/hover.js';
 import { documentSymbols } from '../../engine/language/symbols.js';
@@ -44,7 +44,7 @@ import {
   resolveWorkspace,
   type CertificatesResult,
 } from '../../engine/language/certificate-list.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 import { warmUp } from '../../engine/workspace/warm-up.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
 import { looksRelevant } from '../../engine/workspace/manifest-file.js';

@@ -18,7 +18,7 @@ interface JsonDiagnostic {
 }
 
 /** Lints one file and returns its diagnostics (0-based positions) and the exit status. */
-const CROSS_RULE_IDS = new Set(CROSS_RULES.map((r) => r.id));
+const CROSS_RULE_IDS = new Set<string>(CROSS_RULES.map((r) => r.id));
 
 /**
  * Lints one file and returns its diagnostics, without the cross-resource ones:

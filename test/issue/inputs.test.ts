@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResourceSet } from '../../engine/issue/resource-set.js';
 import { resolveIssuanceInputs } from '../../engine/issue/issuance-inputs.js';
-import { IssueError } from '../../engine/issue/issue-error.js';
+import { UserError } from '../../engine/core/errors.js';
 import { joinCsv } from '../../engine/issue/secret-output.js';
 
 function set(yaml: string): ResourceSet {
@@ -53,12 +53,12 @@ function expectError(fn: () => unknown, pattern: RegExp, hint?: RegExp): void {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof IssueError, String(e));
+    assert.ok(e instanceof UserError, String(e));
     assert.match(e.message, pattern);
     if (hint) assert.match(e.hint ?? '', hint);
     return;
   }
-  assert.fail('expected an IssueError');
+  assert.fail('expected an UserError');
 }
 
 test('an Issuer is found in the Certificate namespace, and its Secrets there too', () => {
@@ -109,7 +109,7 @@ test('a missing or ambiguous Certificate, an external issuer, a missing key', ()
 
 test('unreadable YAML names the file and line', () => {
   const s = new ResourceSet();
-  assert.throws(() => s.addFile('bad.yaml', 'kind: Certificate\n---\nmetadata: [\n'), (e: Error) => e instanceof IssueError && /^bad\.yaml:3: /.test(e.message));
+  assert.throws(() => s.addFile('bad.yaml', 'kind: Certificate\n---\nmetadata: [\n'), (e: Error) => e instanceof UserError && /^bad\.yaml:3: /.test(e.message));
 });
 
 test('annotation lists are CSV as Go writes them', () => {

@@ -6,7 +6,7 @@
  */
 import { checkDocument } from '../../engine/rules/check-document.js';
 import type { SchemaStore } from '../../engine/schema/schema-store.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 import { DELIBERATE_DIFFERENCES, type DeliberateDifference, type DifferenceCategory } from '../../engine/rules/deliberate-differences.js';
 import { RULES } from '../../engine/rules/registry.js';
 import type { WebhookAnswer } from './webhook-oracle.js';
@@ -38,7 +38,7 @@ export interface DocumentResult {
   findings: Finding[];
 }
 
-const FAMILY = new Map(RULES.map((r) => [r.id, r.family]));
+const FAMILY = new Map<string, string>(RULES.map((r) => [r.id, r.family]));
 
 interface OracleError {
   side: 'webhook' | 'apiserver';

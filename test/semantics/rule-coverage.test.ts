@@ -4503,8 +4503,8 @@ interface Found {
   message: string;
 }
 
-const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
-const CROSS_RULES = new Set(RULES.filter((r) => r.family === 'cross').map((r) => r.id));
+const RULE_BY_ID = new Map<string, (typeof RULES)[number]>(RULES.map((r) => [r.id, r]));
+const CROSS_RULES = new Set<string>(RULES.filter((r) => r.family === 'cross').map((r) => r.id));
 
 /** Lints files in a directory of their own; returns every diagnostic, by the name the file was given. */
 function lint(files: Record<string, string>, args: string[] = []): Map<string, Found[]> {

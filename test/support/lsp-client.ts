@@ -135,7 +135,7 @@ export class TestLspClient {
   }
 }
 
-const CROSS_RULE_IDS = new Set(CROSS_RULES.map((r) => r.id));
+const CROSS_RULE_IDS = new Set<string>(CROSS_RULES.map((r) => r.id));
 
 /**
  * The codes of the diagnostics that come from the document itself. Every test

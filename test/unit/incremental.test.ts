@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { schemaStore } from '../../engine/schema/schema-store.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 
 const URI = 'file:///test/certificates.yaml';
 

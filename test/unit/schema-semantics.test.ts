@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { schemaStore } from '../../engine/schema/schema-store.js';
-import type { Diagnostic } from '../../engine/rules/rule.js';
+import type { Diagnostic } from '../../engine/core/diagnostic.js';
 
 /** The document's own diagnostics (cross-resource findings have their own tests). */
 function check(text: string): Diagnostic[] {

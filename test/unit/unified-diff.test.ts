@@ -1,5 +1,5 @@
 /**
- * engine/util/unified-diff.ts: the hunks `diff -u` prints (checked against
+ * engine/cluster/unified-diff.ts: the hunks `diff -u` prints (checked against
  * GNU diff on the same inputs).
  */
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unifiedDiff } from '../../engine/util/unified-diff.js';
+import { unifiedDiff } from '../../engine/cluster/unified-diff.js';
 
 function gnuDiff(a: string, b: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'certsmith-diff-'));
@@ -37,6 +37,8 @@ test('the same hunks as diff -u: a change, far-apart changes, insertions at both
     ['', base],
     [base, ''],
     [lines(8, (i) => `k${i}: v`), lines(8, (i) => (i % 3 ? `k${i}: v` : `k${i}: w`))],
+    ['one\n', 'two\n'],
+    ['a\n', 'a\nb\n'],
   ];
   for (const [a, b] of cases) assert.equal(unifiedDiff(a, b, 'A', 'B'), gnuDiff(a, b));
 });

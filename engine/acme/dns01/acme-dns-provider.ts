@@ -8,7 +8,7 @@
  * the self check follows it. acme-dns keeps the two most recent values per
  * account (enough for apex + wildcard) and has no delete: clean-up is nothing.
  */
-import { IssueError } from '../../issue/issue-error.js';
+import { UserError } from '../../core/errors.js';
 import type { Dns01Provider, TxtRecord } from './dns01-provider.js';
 
 interface AcmeDnsAccount {
@@ -23,14 +23,14 @@ export function parseAcmeDnsAccounts(json: Buffer, where: string): Map<string, A
   try {
     parsed = JSON.parse(json.toString('utf8'));
   } catch (e) {
-    throw new IssueError(`${where} is not JSON (${(e as Error).message}); acme-dns accounts are a JSON object of domain → {username, password, fulldomain, subdomain}`);
+    throw new UserError(`${where} is not JSON (${(e as Error).message}); acme-dns accounts are a JSON object of domain → {username, password, fulldomain, subdomain}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new IssueError(`${where} must be a JSON object of domain → acme-dns account`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UserError(`${where} must be a JSON object of domain → acme-dns account`);
   const out = new Map<string, AcmeDnsAccount>();
   for (const [domain, raw] of Object.entries(parsed as Record<string, unknown>)) {
     const a = raw as Partial<AcmeDnsAccount> | null;
     if (!a || typeof a.username !== 'string' || typeof a.password !== 'string' || typeof a.subdomain !== 'string' || typeof a.fulldomain !== 'string') {
-      throw new IssueError(`${where}: the account for "${domain}" needs username, password, fulldomain and subdomain`);
+      throw new UserError(`${where}: the account for "${domain}" needs username, password, fulldomain and subdomain`);
     }
     out.set(domain.toLowerCase(), a as AcmeDnsAccount);
   }
@@ -50,14 +50,14 @@ export class AcmeDnsProvider implements Dns01Provider {
     try {
       url = new URL(host);
     } catch {
-      throw new IssueError(`acmeDNS.host "${host}" is not a URL (e.g. https://auth.acme-dns.io)`);
+      throw new UserError(`acmeDNS.host "${host}" is not a URL (e.g. https://auth.acme-dns.io)`);
     }
     this.description = `acme-dns at ${url.origin}`;
   }
 
   private account(domain: string): AcmeDnsAccount {
     const a = this.accounts.get(domain.toLowerCase());
-    if (!a) throw new IssueError(`${this.where} has no acme-dns account for "${domain}" (it has: ${[...this.accounts.keys()].join(', ') || 'none'})`, 'register the domain with acme-dns and add its credentials to the Secret');
+    if (!a) throw new UserError(`${this.where} has no acme-dns account for "${domain}" (it has: ${[...this.accounts.keys()].join(', ') || 'none'})`, 'register the domain with acme-dns and add its credentials to the Secret');
     return a;
   }
 
@@ -79,11 +79,11 @@ export class AcmeDnsProvider implements Dns01Provider {
         signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(30_000)]) : AbortSignal.timeout(30_000),
       });
     } catch (e) {
-      throw new IssueError(`acme-dns at ${url.origin} cannot be reached: ${(e as Error).cause ? String(((e as Error).cause as Error).message) : (e as Error).message}`);
+      throw new UserError(`acme-dns at ${url.origin} cannot be reached: ${(e as Error).cause ? String(((e as Error).cause as Error).message) : (e as Error).message}`);
     }
     const body = (await res.text()).slice(0, 300);
-    if (res.status === 401 || res.status === 403) throw new IssueError(`acme-dns at ${url.origin} refused the credentials for "${record.domain}" (${res.status})`, `check the username and password in ${this.where}`);
-    if (!res.ok) throw new IssueError(`acme-dns at ${url.origin} did not accept the update for "${record.domain}": ${res.status} ${body}`);
+    if (res.status === 401 || res.status === 403) throw new UserError(`acme-dns at ${url.origin} refused the credentials for "${record.domain}" (${res.status})`, `check the username and password in ${this.where}`);
+    if (!res.ok) throw new UserError(`acme-dns at ${url.origin} did not accept the update for "${record.domain}": ${res.status} ${body}`);
   }
 
   async cleanUp(): Promise<void> {

@@ -13,7 +13,7 @@ import { findZone } from '../../dns/zone-finder.js';
 import { Resolver } from '../../dns/resolver.js';
 import type { NameserverAddress } from '../../dns/nameserver-address.js';
 import { isIP } from 'node:net';
-import { IssueCancelledError, IssueError } from '../../issue/issue-error.js';
+import { CancelledError, UserError } from '../../core/errors.js';
 import type { Dns01Provider, TxtRecord } from './dns01-provider.js';
 
 export interface Rfc2136Settings {
@@ -41,7 +41,7 @@ export class Rfc2136Provider implements Dns01Provider {
           try {
             return await findZoneOnNameserver(await this.nameserverAddress(signal), fqdn, { timeoutMs: 2000, signal });
           } catch (e) {
-            throw new IssueError(`cannot find the DNS zone of ${fqdn} (neither through the recursive nameservers nor at ${this.settings.nameserver}): ${(e as Error).message}`);
+            throw new UserError(`cannot find the DNS zone of ${fqdn} (neither through the recursive nameservers nor at ${this.settings.nameserver}): ${(e as Error).message}`);
           }
         }
       })();
@@ -60,7 +60,7 @@ export class Rfc2136Provider implements Dns01Provider {
       if (!m || isIP(host)) return this.settings.nameserver;
       const r = await new Resolver({ nameservers: this.settings.recursiveNameservers, timeoutMs: 2000, attempts: 2, signal }).lookup(host, 'A');
       const a = r.answers.find((x) => x.type === 'A');
-      if (!a) throw new IssueError(`the rfc2136 nameserver ${host} has no address at the recursive nameservers (${r.rcode})`);
+      if (!a) throw new UserError(`the rfc2136 nameserver ${host} has no address at the recursive nameservers (${r.rcode})`);
       return `${a.value}:${m[3] ?? '53'}`;
     })());
   }
@@ -73,8 +73,8 @@ export class Rfc2136Provider implements Dns01Provider {
       else await removeTxtRecord(u);
     } catch (e) {
       if (e instanceof Rfc2136Error) {
-        if (e.kind === 'aborted') throw new IssueCancelledError();
-        throw new IssueError(`${action === 'add' ? 'adding' : 'removing'} TXT ${record.fqdn} at ${this.settings.nameserver} failed: ${e.message}`);
+        if (e.kind === 'aborted') throw new CancelledError();
+        throw new UserError(`${action === 'add' ? 'adding' : 'removing'} TXT ${record.fqdn} at ${this.settings.nameserver} failed: ${e.message}`);
       }
       throw e;
     }

@@ -5,8 +5,8 @@
 import { mapGet, mapGetPair } from '../../manifests/parsed-document.js';
 import type { KubeObject } from '../../manifests/kube-object.js';
 import type { SchemaIndexEntry, SchemaStore } from '../../schema/schema-store.js';
-import { closest } from '../../util/suggest.js';
-import type { Reporter } from '../report.js';
+import { closest } from '../../core/suggest.js';
+import type { RuleReporter } from '../registry.js';
 
 interface Removed {
   replacement: (kind: string) => string;
@@ -56,7 +56,7 @@ const NETWORKING_V1BETA1_REMOVED_KINDS = new Set(['Ingress', 'IngressClass']);
 /** Groups whose every served version and kind are in schemas/. */
 const COMPLETE_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io']);
 
-export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, report: Reporter): SchemaIndexEntry | undefined {
+export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, report: RuleReporter): SchemaIndexEntry | undefined {
   const apiVersion = obj.apiVersion;
   const kind = obj.kind;
   const avNode = mapGet(obj.node, 'apiVersion');

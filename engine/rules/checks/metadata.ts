@@ -7,13 +7,13 @@ import { keyString, mapGet, mapGetPair, scalarString } from '../../manifests/par
 import type { KubeObject } from '../../manifests/kube-object.js';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabelValue, checkQualifiedName } from '../../manifests/names.js';
 import type { SchemaIndexEntry } from '../../schema/schema-store.js';
-import type { Reporter } from '../report.js';
+import type { RuleReporter } from '../registry.js';
 
 /** Kinds outside the schema registry whose names follow the DNS-subdomain rule. */
 const CORE_SUBDOMAIN_KINDS = new Set(['Secret', 'ConfigMap', 'ServiceAccount']);
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
-export function checkMetadata(obj: KubeObject, entry: SchemaIndexEntry | undefined, report: Reporter): void {
+export function checkMetadata(obj: KubeObject, entry: SchemaIndexEntry | undefined, report: RuleReporter): void {
   const isCore = obj.apiVersion === 'v1';
   const kind = obj.kind ?? '';
   const nameRule = entry

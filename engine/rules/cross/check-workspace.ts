@@ -4,11 +4,12 @@
  * production, Secrets written twice, CA Secrets nobody produces.
  */
 import type { ObjectSummary } from '../check-document.js';
-import type { Fix, Severity } from '../rule.js';
-import type { CertificateFacts, IngressFacts, IssuerFacts, Located } from '../../workspace/object-facts.js';
+import type { Fix, Severity } from '../../core/diagnostic.js';
+import type { CertificateFacts, IngressFacts, IssuerFacts, Located } from './object-facts.js';
 import { pickSolver, type SolverChoice } from './solver-picker.js';
 import { hasPlaceholder } from '../placeholders.js';
 import { liveFind, liveKnows, type LiveObjects } from './live-objects.js';
+import type { CrossRuleId } from './cross-rules.js';
 
 /** One object of the workspace, with a way to turn its offsets into findings. */
 export interface WorkspaceObject {
@@ -22,7 +23,7 @@ export interface WorkspaceObject {
 
 export interface CrossFinding {
   object: WorkspaceObject;
-  rule: string;
+  rule: CrossRuleId;
   message: string;
   start: number;
   end: number;

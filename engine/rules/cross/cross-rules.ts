@@ -3,15 +3,15 @@
  * them together. Most are warnings, because the cluster may hold objects the
  * files do not; errors only where the outcome is certain from the files.
  */
-import type { RuleDefinition } from '../rule.js';
+import type { RuleDefinition } from '../../core/rule-definition.js';
 
 const DOCS = 'https://cert-manager.io/docs';
 
-function rule(id: string, severity: RuleDefinition['severity'], title: string, description: string, docs: string, example: string): RuleDefinition {
+function rule<const Id extends string>(id: Id, severity: RuleDefinition['severity'], title: string, description: string, docs: string, example: string): RuleDefinition<Id> {
   return { id, family: 'cross', severity, title, description, docs, example };
 }
 
-export const CROSS_RULES: RuleDefinition[] = [
+export const CROSS_RULES = [
   rule(
     'issuer-not-found',
     'warning',
@@ -76,4 +76,6 @@ export const CROSS_RULES: RuleDefinition[] = [
     `${DOCS}/configuration/ca/`,
     'spec:\n  ca:\n    secretName: my-ca   # no Certificate has secretName: my-ca\n',
   ),
-];
+] as const;
+
+export type CrossRuleId = (typeof CROSS_RULES)[number]['id'];

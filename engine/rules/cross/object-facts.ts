@@ -5,11 +5,11 @@
  * from, so that a finding is reported on the right node without re-parsing.
  */
 import type { Node } from 'yaml';
-import type { KubeObject } from '../manifests/kube-object.js';
-import type { PathSegment } from '../schema/field-path.js';
-import { locate } from '../rules/webhook/field-error.js';
-import { isObject, list, obj, str, type Json } from '../rules/webhook/values.js';
-import type { SolverChoice } from '../rules/cross/solver-picker.js';
+import type { KubeObject } from '../../manifests/kube-object.js';
+import type { PathSegment } from '../../schema/field-path.js';
+import { locate } from '../webhook/field-error.js';
+import { isObject, list, obj, str, type Json } from '../webhook/values.js';
+import type { SolverChoice } from './solver-picker.js';
 
 /** A value and the offsets of the node it came from. */
 export interface Located<T = string> {

@@ -6,10 +6,10 @@
  * webhook rejects.
  */
 import { formatPath } from '../../schema/field-path.js';
-import type { Reporter } from '../report.js';
+import type { RuleReporter } from '../registry.js';
 import { validateCertificateSpec } from '../webhook/certificate.js';
 import { FieldErrors } from '../webhook/field-error.js';
-import { formatGoDuration, parseGoDuration } from '../webhook/go-duration.js';
+import { formatGoDuration, parseGoDuration } from '../../gocompat/go-duration.js';
 import type { Json } from '../webhook/values.js';
 import {
   checkAnnotationKey,
@@ -23,7 +23,7 @@ import {
   SECRET_TEMPLATE,
   TLS_ACME,
 } from './annotations.js';
-import { goParseBool, goParseInt } from './go-strconv.js';
+import { goParseBool, goParseInt } from '../../gocompat/go-strconv.js';
 import { decodeSecretTemplate } from './secret-template.js';
 import { entry, hasIssuerAnnotation, triggerOf, type AnnotationEntry, type ShimObject } from './shim-object.js';
 
@@ -32,7 +32,7 @@ function annotationPath(key: string): string {
 }
 
 /** Unknown and misspelt keys (on the key). */
-export function checkAnnotationKeys(o: ShimObject, report: Reporter): void {
+export function checkAnnotationKeys(o: ShimObject, report: RuleReporter): void {
   for (const a of o.annotations) {
     const problem = checkAnnotationKey(a.key, o.kind);
     if (!problem) continue;
@@ -43,7 +43,7 @@ export function checkAnnotationKeys(o: ShimObject, report: Reporter): void {
 }
 
 /** Values the shim cannot parse (on the value). Returns the keys that failed. */
-export function checkAnnotationValues(o: ShimObject, report: Reporter): Set<string> {
+export function checkAnnotationValues(o: ShimObject, report: RuleReporter): Set<string> {
   const failed = new Set<string>();
   for (const a of o.annotations) {
     const known = knownShimAnnotation(a.key);
@@ -62,7 +62,7 @@ export function checkAnnotationValues(o: ShimObject, report: Reporter): Set<stri
 }
 
 /** Values that take effect only when exact (listener names in ignore-tls-listeners: see gateway.ts). */
-export function checkIgnoredValues(o: ShimObject, report: Reporter): void {
+export function checkIgnoredValues(o: ShimObject, report: RuleReporter): void {
   const eip = entry(o, EDIT_IN_PLACE);
   if (eip?.value !== undefined && eip.value !== 'true' && eip.value !== 'false' && triggerOf(o)) {
     report.atNode(
@@ -84,7 +84,7 @@ export function checkIgnoredValues(o: ShimObject, report: Reporter): void {
 }
 
 /** Certificate annotations that nothing reads, because the shim does not process the object. */
-export function checkNoIssuer(o: ShimObject, report: Reporter): void {
+export function checkNoIssuer(o: ShimObject, report: RuleReporter): void {
   if (triggerOf(o)) return;
   const first = o.annotations.find((a) => a.key.startsWith('cert-manager.io/') && knownShimAnnotation(a.key)?.readOn.includes(o.kind));
   if (!first) return;
@@ -103,7 +103,7 @@ export function checkNoIssuer(o: ShimObject, report: Reporter): void {
  * webhook validation; its errors on those fields, reported at the annotation
  * that set the field.
  */
-export function checkCertificateFromAnnotations(o: ShimObject, failed: ReadonlySet<string>, report: Reporter): void {
+export function checkCertificateFromAnnotations(o: ShimObject, failed: ReadonlySet<string>, report: RuleReporter): void {
   const spec: Json = { secretName: 'placeholder', issuerRef: { name: 'placeholder' }, dnsNames: ['placeholder.example'] };
   const from = new Map<string, AnnotationEntry>();
   const usable = (key: string): AnnotationEntry | undefined => {

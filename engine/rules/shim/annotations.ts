@@ -6,13 +6,13 @@
  * and the other cert-manager annotation keys, so that a key in cert-manager's
  * domains that is none of them can be called unknown.
  */
-import { closest, editDistance } from '../../util/suggest.js';
+import { closest, editDistance } from '../../core/suggest.js';
 import { KNOWN_USAGES, MAX_RSA_KEY_SIZE, MIN_RSA_KEY_SIZE } from '../webhook/certificate.js';
-import { formatGoDuration, HOUR, MINUTE, parseGoDuration } from '../webhook/go-duration.js';
-import { goParseIP } from '../webhook/go-net.js';
-import { parseMailAddress } from '../webhook/mail-address.js';
-import { splitWithEscapeCsv } from './go-csv.js';
-import { goAtoi, goParseInt } from './go-strconv.js';
+import { formatGoDuration, HOUR, MINUTE, parseGoDuration } from '../../gocompat/go-duration.js';
+import { goParseIP } from '../../gocompat/go-net.js';
+import { parseMailAddress } from '../../gocompat/mail-address.js';
+import { splitWithEscapeCsv } from '../../gocompat/go-csv.js';
+import { goAtoi, goParseInt } from '../../gocompat/go-strconv.js';
 import { decodeSecretTemplate } from './secret-template.js';
 
 export const ISSUER = 'cert-manager.io/issuer';

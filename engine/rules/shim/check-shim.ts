@@ -4,14 +4,14 @@
  * alone, and so is an Ingress or Gateway without cert-manager annotations.
  */
 import type { KubeObject } from '../../manifests/kube-object.js';
-import type { Reporter } from '../report.js';
+import type { RuleReporter } from '../registry.js';
 import { checkAnnotationKeys, checkAnnotationValues, checkCertificateFromAnnotations, checkIgnoredValues, checkNoIssuer } from './annotation-checks.js';
 import { checkGateway } from './gateway.js';
 import { checkIngress } from './ingress.js';
 import { checkIssuerAnnotations } from './issuer.js';
 import { readShimObject, shimKindOf } from './shim-object.js';
 
-export function checkShim(obj: KubeObject, report: Reporter): void {
+export function checkShim(obj: KubeObject, report: RuleReporter): void {
   const kind = shimKindOf(obj);
   if (!kind) return;
   const o = readShimObject(obj, kind);

@@ -15,8 +15,8 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { mapGet, mapGetPair } from '../../manifests/parsed-document.js';
 import { formatPath, type PathSegment } from '../../schema/field-path.js';
-import { closest } from '../../util/suggest.js';
-import type { Reporter } from '../report.js';
+import { closest } from '../../core/suggest.js';
+import type { RuleReporter } from '../registry.js';
 import { locate } from '../webhook/field-error.js';
 import { IGNORE_TLS_LISTENERS } from './annotations.js';
 import { entry, reportAt, triggerOf, type ShimObject } from './shim-object.js';
@@ -60,7 +60,7 @@ function ignoredNames(o: ShimObject): { names: string[]; entryNode?: Node } {
   return { names: a.value.split(',').map((n) => n.trim()), entryNode: a.valueNode };
 }
 
-export function checkGateway(o: ShimObject, report: Reporter): void {
+export function checkGateway(o: ShimObject, report: RuleReporter): void {
   const trigger = triggerOf(o);
   const listeners = readListeners(o);
   const ignored = ignoredNames(o);

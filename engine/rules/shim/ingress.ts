@@ -11,9 +11,9 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { mapGet, mapGetPair } from '../../manifests/parsed-document.js';
 import { formatPath } from '../../schema/field-path.js';
-import { closest } from '../../util/suggest.js';
-import type { Reporter } from '../report.js';
-import { goParseIP } from '../webhook/go-net.js';
+import { closest } from '../../core/suggest.js';
+import type { RuleReporter } from '../registry.js';
+import { goParseIP } from '../../gocompat/go-net.js';
 import { issuerAnnotation, reportAt, type ShimObject } from './shim-object.js';
 
 interface TlsEntry {
@@ -101,7 +101,7 @@ function served(tlsHost: string, ruleHosts: readonly string[]): boolean {
   );
 }
 
-export function checkIngress(o: ShimObject, report: Reporter): void {
+export function checkIngress(o: ShimObject, report: RuleReporter): void {
   // Only with an explicit issuer annotation: kubernetes.io/tls-acme alone works only with a
   // default issuer configured in cert-manager, and other controllers read it too.
   const trigger = issuerAnnotation(o);

@@ -6,13 +6,13 @@
  * Event and create no Certificate.
  */
 import { formatPath } from '../../schema/field-path.js';
-import type { Reporter } from '../report.js';
+import type { RuleReporter } from '../registry.js';
 import { CLUSTER_ISSUER, ISSUER, ISSUER_GROUP, ISSUER_KIND } from './annotations.js';
 import { entry, type ShimObject } from './shim-object.js';
 
 const CONSEQUENCE = 'cert-manager emits a BadConfig warning Event ("Could not determine issuer") and creates no Certificate.';
 
-export function checkIssuerAnnotations(o: ShimObject, report: Reporter): void {
+export function checkIssuerAnnotations(o: ShimObject, report: RuleReporter): void {
   const issuer = entry(o, ISSUER);
   const cluster = entry(o, CLUSTER_ISSUER);
   const kind = entry(o, ISSUER_KIND);

@@ -7,8 +7,8 @@ import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { GATEWAY_GROUP, NETWORKING_GROUP, type KubeObject } from '../../manifests/kube-object.js';
 import { keyString, mapGet, mergedPairs } from '../../manifests/parsed-document.js';
 import { CLUSTER_ISSUER, ISSUER, TLS_ACME, type ShimKind } from './annotations.js';
-import { goParseBool } from './go-strconv.js';
-import type { Reporter } from '../report.js';
+import { goParseBool } from '../../gocompat/go-strconv.js';
+import type { RuleId, RuleReporter } from '../registry.js';
 
 export interface AnnotationEntry {
   key: string;
@@ -110,7 +110,7 @@ export function entryOffsets(node: YAMLMap, whole: boolean): [number, number] {
 }
 
 /** Report at `node`, or, when the field is absent, at the list entry that lacks it. */
-export function reportAt(report: Reporter, rule: string, node: Node | undefined, entryNode: YAMLMap, whole: boolean, message: string, path: string): void {
+export function reportAt(report: RuleReporter, rule: RuleId, node: Node | undefined, entryNode: YAMLMap, whole: boolean, message: string, path: string): void {
   if (node) {
     report.atNode(rule, node, message, path);
     return;

@@ -8,19 +8,19 @@
  * the object at all. Warnings are things it skips or ignores, often silently,
  * so that part (or all) of what the manifest asks for is never issued.
  */
-import type { RuleDefinition } from '../rule.js';
+import type { RuleDefinition } from '../../core/rule-definition.js';
 
 const INGRESS_DOCS = 'https://cert-manager.io/docs/usage/ingress/';
 const GATEWAY_DOCS = 'https://cert-manager.io/docs/usage/gateway/';
 
-function rule(id: string, severity: RuleDefinition['severity'], title: string, description: string, docs: string, example: string): RuleDefinition {
+function rule<const Id extends string>(id: Id, severity: RuleDefinition['severity'], title: string, description: string, docs: string, example: string): RuleDefinition<Id> {
   return { id, family: 'shim', severity, title, description, docs, example };
 }
 
 const INGRESS = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n';
 const GATEWAY = 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: web\n  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  gatewayClassName: istio\n  listeners:\n';
 
-export const SHIM_RULES: RuleDefinition[] = [
+export const SHIM_RULES = [
   rule(
     'shim-annotation-unknown',
     'warning',
@@ -133,4 +133,4 @@ export const SHIM_RULES: RuleDefinition[] = [
     `${GATEWAY_DOCS}#generate-tls-certs-for-selected-tls-blocks`,
     `${GATEWAY}    - name: https\n      port: 443\n      protocol: HTTPS\n      tls:\n        certificateRefs:\n          - name: web-tls\n`,
   ),
-];
+] as const;

@@ -10,7 +10,7 @@ import { CertificationRequest } from '@peculiar/asn1-csr';
 import { BasicConstraints, ExtendedKeyUsage, Extensions, KeyUsage, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage } from '@peculiar/asn1-x509';
 import { validateIssuerRef } from './certificate.js';
 import { FieldErrors } from './field-error.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../../gocompat/go-duration.js';
 import { list, str, type Json } from './values.js';
 
 const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';

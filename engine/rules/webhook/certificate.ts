@@ -6,13 +6,13 @@
  * OtherNames, NameConstraints, AdditionalCertificateOutputFormats).
  */
 import type { PathSegment } from '../../schema/field-path.js';
-import { parseDistinguishedName, isObjectIdentifier, isRecognizedAttributeType } from './distinguished-name.js';
+import { parseDistinguishedName, isObjectIdentifier, isRecognizedAttributeType } from '../../gocompat/distinguished-name.js';
 import { FieldErrors } from './field-error.js';
-import { formatGoDuration, HOUR, MINUTE, parseGoDuration } from './go-duration.js';
-import { goParseCIDR, goParseIP } from './go-net.js';
+import { formatGoDuration, HOUR, MINUTE, parseGoDuration } from '../../gocompat/go-duration.js';
+import { goParseCIDR, goParseIP } from '../../gocompat/go-net.js';
 import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './k8s-names.js';
-import { parseMailAddress } from './mail-address.js';
-import { checkCron, isValidTimeZone } from './cron.js';
+import { parseMailAddress } from '../../gocompat/mail-address.js';
+import { checkCron, isValidTimeZone } from '../../gocompat/cron.js';
 import { isObject, list, num, obj, present, str, type Json } from './values.js';
 
 const KEY_ALG_TO_SIG_ALGS: Record<string, string[]> = {

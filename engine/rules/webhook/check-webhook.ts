@@ -3,7 +3,7 @@
  * at the YAML node each field path names.
  */
 import type { KubeObject } from '../../manifests/kube-object.js';
-import type { Reporter } from '../report.js';
+import type { RuleReporter } from '../registry.js';
 import { validateCertificateSpec } from './certificate.js';
 import { validateApprovalConditions, validateCertificateRequestSpec } from './certificate-request.js';
 import { FieldErrors, locate, type FieldError } from './field-error.js';
@@ -45,7 +45,7 @@ const TYPE_WORDS: Record<string, string> = {
   TooMany: 'Too many',
 };
 
-export function checkWebhook(obj: KubeObject, report: Reporter): void {
+export function checkWebhook(obj: KubeObject, report: RuleReporter): void {
   for (const e of webhookErrors(obj)) {
     const node = locate(obj, e.at);
     const message = e.warning ? e.detail : `${e.path}: ${TYPE_WORDS[e.type]}${e.detail ? `: ${e.detail}` : ''}`;

@@ -8,11 +8,12 @@ import { keyString } from '../../manifests/parsed-document.js';
 import type { KubeObject } from '../../manifests/kube-object.js';
 import type { PathSegment } from '../../schema/field-path.js';
 import { formatPath } from '../../schema/field-path.js';
+import type { RuleId } from '../registry.js';
 
 export type FieldErrorType = 'Required' | 'Invalid' | 'Forbidden' | 'NotSupported' | 'TooLong' | 'Duplicate' | 'TooMany';
 
 export interface FieldError {
-  rule: string;
+  rule: RuleId;
   /** cert-manager's field path, e.g. spec.acme.solvers[0].http01.gateway.serviceType. */
   path: string;
   type: FieldErrorType;
@@ -29,11 +30,11 @@ export interface FieldError {
 export class FieldErrors {
   readonly list: FieldError[] = [];
 
-  add(rule: string, type: FieldErrorType, at: PathSegment[], detail: string, path?: string): void {
+  add(rule: RuleId, type: FieldErrorType, at: PathSegment[], detail: string, path?: string): void {
     this.list.push({ rule, type, at, detail, path: path ?? cmPath(at) });
   }
 
-  warn(rule: string, at: PathSegment[], detail: string): void {
+  warn(rule: RuleId, at: PathSegment[], detail: string): void {
     this.list.push({ rule, type: 'Invalid', at, detail, path: cmPath(at), warning: true });
   }
 }

@@ -6,9 +6,10 @@
 import { X509Certificate } from 'node:crypto';
 import type { PathSegment } from '../../schema/field-path.js';
 import { FieldErrors } from './field-error.js';
-import { goSplitHostPort } from './go-net.js';
+import type { RuleId } from '../registry.js';
+import { goSplitHostPort } from '../../gocompat/go-net.js';
 import { isDNS1123Subdomain } from './k8s-names.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../../gocompat/go-duration.js';
 import { isObject, list, obj, present, str, bool, type Json } from './values.js';
 
 const ISSUER_TYPES = ['acme', 'ca', 'selfSigned', 'vault', 'venafi'] as const;
@@ -148,7 +149,7 @@ function validateHttp01(http01: Json, at: PathSegment[], errs: FieldErrors): voi
   if (defined > 1) errs.add(rule, 'Required', at, 'only 1 HTTP01 solver type may be configured');
 }
 
-function validateServiceType(o: Json, at: PathSegment[], rule: string, errs: FieldErrors): void {
+function validateServiceType(o: Json, at: PathSegment[], rule: RuleId, errs: FieldErrors): void {
   const st = str(o, 'serviceType');
   if (st !== undefined && st !== '' && st !== 'ClusterIP' && st !== 'NodePort') {
     errs.add(rule, 'Invalid', [...at, 'serviceType'], 'must be empty, "ClusterIP" or "NodePort"');
@@ -264,7 +265,7 @@ function validateVenafi(v: Json, at: PathSegment[], errs: FieldErrors): void {
   if (union > 1) errs.add(rule, 'Forbidden', at, 'please supply one of: tpp, cloud, ngts');
 }
 
-function validateSecretKeySelector(sks: Json | undefined, at: PathSegment[], rule: string, errs: FieldErrors): void {
+function validateSecretKeySelector(sks: Json | undefined, at: PathSegment[], rule: RuleId, errs: FieldErrors): void {
   if ((str(sks, 'name') ?? '') === '') errs.add(rule, 'Required', [...at, 'name'], 'secret name is required');
   if ((str(sks, 'key') ?? '') === '') errs.add(rule, 'Required', [...at, 'key'], 'secret key is required');
 }

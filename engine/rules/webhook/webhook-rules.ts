@@ -3,18 +3,18 @@
  * because the webhook rejects the object: `kubectl apply` fails with the same
  * field path.
  */
-import type { RuleDefinition } from '../rule.js';
+import type { RuleDefinition } from '../../core/rule-definition.js';
 
 const DOCS = 'https://cert-manager.io/docs';
 
-function rule(id: string, title: string, description: string, docs: string, example: string, severity: RuleDefinition['severity'] = 'error'): RuleDefinition {
+function rule<const Id extends string>(id: Id, title: string, description: string, docs: string, example: string, severity: RuleDefinition['severity'] = 'error'): RuleDefinition<Id> {
   return { id, family: 'webhook', severity, title, description, docs, example };
 }
 
 const CERT = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\nspec:\n';
 const ISSUER = 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata:\n  name: le\nspec:\n';
 
-export const WEBHOOK_RULES: RuleDefinition[] = [
+export const WEBHOOK_RULES = [
   rule(
     'issuer-ref',
     'issuerRef without a name, or with a kind cert-manager does not have',
@@ -129,4 +129,4 @@ export const WEBHOOK_RULES: RuleDefinition[] = [
     `${DOCS}/usage/certificaterequest/`,
     'apiVersion: cert-manager.io/v1\nkind: CertificateRequest\nmetadata:\n  name: cr\nspec:\n  request: bm90IGEgQ1NS\n  issuerRef: {name: ca}\n',
   ),
-];
+] as const;
