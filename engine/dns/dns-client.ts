@@ -4,7 +4,8 @@
  *
  * - classic servers: UDP first (EDNS0, 1232-byte payload), retried after each
  *   timeout; TCP when the answer is truncated (TC) or when UDP gets no answer
- *   at all (as cert-manager does);
+ *   at all (as cert-manager does): the exchange in dns-transport.ts, shared
+ *   with RFC 2136 updates;
  * - DNS over HTTPS (RFC 8484): one POST of application/dns-message via fetch.
  *
  * The result keeps what the checker needs to explain an answer: rcode, the
@@ -12,13 +13,12 @@
  * transport that produced it and how long it took. Failures without an answer
  * are DnsQueryError with a kind (timeout, unreachable, malformed, http, aborted).
  */
-import dgram from 'node:dgram';
-import net from 'node:net';
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as dnsPacket from 'dns-packet';
 import { formatNameserver, type NameserverAddress } from './nameserver-address.js';
 import { sameName, trimDot } from './dns-name.js';
+import { checkHeaderLength, DnsTransportError, exchangeWithNameserver, formatMs, type Exchange } from './dns-transport.js';
 
 export type RecordType = 'A' | 'AAAA' | 'NS' | 'CNAME' | 'SOA' | 'TXT';
 
@@ -92,8 +92,10 @@ export async function queryDns(server: NameserverAddress, name: string, type: Re
   const attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
   const fail = (kind: DnsErrorKind, message: string) => new DnsQueryError(kind, message, where, performance.now() - started);
   if (options.signal?.aborted) throw fail('aborted', 'the check was cancelled');
+  // The transport's failures, in the checker's words.
+  const asQueryError = (e: unknown) => (e instanceof DnsTransportError ? fail(e.kind, e.kind === 'aborted' ? 'the check was cancelled' : e.message) : e);
 
-  const finish = (raw: Buffer, q: Query, transport: Transport): DnsResponse => {
+  const finish = (raw: Buffer, transport: Transport): DnsResponse => {
     let decoded;
     try {
       decoded = dnsPacket.decode(raw);
@@ -106,35 +108,29 @@ export async function queryDns(server: NameserverAddress, name: string, type: Re
   if (server.kind === 'https') {
     const q: Query = { id: 0, name, type };
     const raw = await dohExchange(server.url, encodeQuery(q, options.recursionDesired, true), timeoutMs * attempts, options.signal, fail);
-    checkMatches(raw, q, where, fail, false);
-    return finish(raw, q, 'https');
+    try {
+      checkHeaderLength(raw, where);
+    } catch (e) {
+      throw asQueryError(e);
+    }
+    return finish(raw, 'https');
   }
 
   let edns = true;
   for (let round = 0; round < 2; round++) {
     const q: Query = { id: randomInt(0, 65536), name, type };
-    const message = encodeQuery(q, options.recursionDesired, edns);
-    let raw: Buffer;
-    let transport: Transport = 'udp';
+    let exchange: Exchange;
     try {
-      raw = await udpExchange(server, message, q, timeoutMs, attempts, options.signal, fail);
-      if (isTruncated(raw)) {
-        transport = 'tcp';
-        raw = await tcpExchange(server, message, q, timeoutMs, options.signal, fail);
-      }
+      exchange = await exchangeWithNameserver(server, encodeQuery(q, options.recursionDesired, edns), {
+        timeoutMs,
+        attempts,
+        signal: options.signal,
+        isAnswer: (raw) => carriesQuestion(raw, q),
+      });
     } catch (e) {
-      if (!(e instanceof DnsQueryError) || e.kind !== 'timeout') throw e;
-      // No answer over UDP at all: a last try over TCP (some networks drop UDP/53 or large UDP answers).
-      try {
-        raw = await tcpExchange(server, message, q, timeoutMs, options.signal, fail);
-        transport = 'tcp';
-      } catch (tcpError) {
-        if (tcpError instanceof DnsQueryError && tcpError.kind === 'aborted') throw tcpError;
-        const why = tcpError instanceof DnsQueryError && tcpError.kind === 'unreachable' ? 'refused' : 'no answer either';
-        throw fail('timeout', `no answer from ${where} over UDP (${attempts} × ${formatMs(timeoutMs)}); TCP: ${why}`);
-      }
+      throw asQueryError(e);
     }
-    const response = finish(raw, q, transport);
+    const response = finish(exchange.response, exchange.transport);
     // A server that does not know EDNS0 may answer FORMERR: ask again without it (RFC 6891 §7).
     if (response.rcode === 'FORMERR' && edns) {
       edns = false;
@@ -143,10 +139,6 @@ export async function queryDns(server: NameserverAddress, name: string, type: Re
     return response;
   }
   throw fail('malformed', `${where} answers FORMERR even without EDNS0`);
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
 function encodeQuery(q: Query, recursionDesired: boolean, edns: boolean): Buffer {
@@ -159,148 +151,18 @@ function encodeQuery(q: Query, recursionDesired: boolean, edns: boolean): Buffer
   });
 }
 
-function isTruncated(raw: Buffer): boolean {
-  return raw.length >= 4 && (raw.readUInt16BE(2) & dnsPacket.TRUNCATED_RESPONSE) !== 0;
-}
-
 /**
- * Is this datagram the answer to our question? Checks the id, the QR bit and
- * the question (a truncated answer may carry only the header and question).
+ * Does this answer carry our question? (Some servers omit the question in
+ * errors; a truncated answer may carry only the header and question.)
  */
-function checkMatches(raw: Buffer, q: Query, where: string, fail: (k: DnsErrorKind, m: string) => DnsQueryError, strictId = true): boolean {
-  if (raw.length < 12) throw fail('malformed', `${where} sent a ${raw.length}-byte response (a DNS header is 12 bytes)`);
-  if (strictId && raw.readUInt16BE(0) !== q.id) return false;
-  if ((raw.readUInt16BE(2) & 0x8000) === 0) return false;
-  if (raw.readUInt16BE(4) === 0) return true; // some servers omit the question in errors
+function carriesQuestion(raw: Buffer, q: Query): boolean {
+  if (raw.readUInt16BE(4) === 0) return true;
   try {
     const question = (dnsPacket as unknown as { question: { decode(buf: Buffer, offset: number): { name: string; type: string } } }).question.decode(raw, 12);
     return sameName(question.name, q.name) && question.type === q.type;
   } catch {
     return false;
   }
-}
-
-function udpExchange(
-  server: Extract<NameserverAddress, { kind: 'dns' }>,
-  message: Buffer,
-  q: Query,
-  timeoutMs: number,
-  attempts: number,
-  signal: AbortSignal | undefined,
-  fail: (k: DnsErrorKind, m: string) => DnsQueryError,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
-    let timer: NodeJS.Timeout | undefined;
-    let sent = 0;
-    let done = false;
-    const where = formatNameserver(server);
-    const finish = (error: DnsQueryError | undefined, value?: Buffer) => {
-      if (done) return;
-      done = true;
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const onAbort = () => finish(fail('aborted', 'the check was cancelled'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const send = () => {
-      sent++;
-      socket.send(message, (err) => {
-        if (err) finish(networkError(err, where, fail));
-      });
-      timer = setTimeout(() => {
-        if (sent < attempts) send();
-        else finish(fail('timeout', `no answer from ${where} over UDP (${attempts} × ${formatMs(timeoutMs)})`));
-      }, timeoutMs);
-    };
-    socket.on('error', (err) => finish(networkError(err, where, fail)));
-    socket.on('message', (raw) => {
-      try {
-        if (checkMatches(raw, q, where, fail)) finish(undefined, raw);
-      } catch (e) {
-        finish(e as DnsQueryError);
-      }
-    });
-    // A connected socket hears ICMP "port unreachable" as ECONNREFUSED, and ignores datagrams from elsewhere.
-    socket.connect(server.port, server.host, () => {
-      if (!done) send();
-    });
-  });
-}
-
-function networkError(err: Error, where: string, fail: (k: DnsErrorKind, m: string) => DnsQueryError): DnsQueryError {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return fail('unreachable', `${where} refused the connection (nothing listens there)`);
-    case 'ENETUNREACH':
-    case 'EHOSTUNREACH':
-    case 'EADDRNOTAVAIL':
-    case 'EAFNOSUPPORT':
-      return fail('unreachable', `${where} cannot be reached (${code})`);
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return fail('unreachable', `${where} closed the connection (${code})`);
-    default:
-      return fail('unreachable', `${where}: ${err.message}`);
-  }
-}
-
-function tcpExchange(
-  server: Extract<NameserverAddress, { kind: 'dns' }>,
-  message: Buffer,
-  q: Query,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  fail: (k: DnsErrorKind, m: string) => DnsQueryError,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const where = formatNameserver(server);
-    const socket = net.connect({ host: server.host, port: server.port });
-    let buffered = Buffer.alloc(0);
-    let done = false;
-    const finish = (error: DnsQueryError | undefined, value?: Buffer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const timer = setTimeout(() => finish(fail('timeout', `no answer from ${where} over TCP within ${formatMs(timeoutMs)}`)), timeoutMs);
-    const onAbort = () => finish(fail('aborted', 'the check was cancelled'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('connect', () => {
-      const framed = Buffer.alloc(2 + message.length);
-      framed.writeUInt16BE(message.length, 0);
-      message.copy(framed, 2);
-      socket.write(framed);
-    });
-    socket.on('data', (chunk) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2) {
-        const length = buffered.readUInt16BE(0);
-        if (buffered.length < 2 + length) return;
-        const raw = buffered.subarray(2, 2 + length);
-        buffered = buffered.subarray(2 + length);
-        try {
-          if (checkMatches(raw, q, where, fail)) return finish(undefined, Buffer.from(raw));
-        } catch (e) {
-          return finish(e as DnsQueryError);
-        }
-      }
-    });
-    socket.on('error', (err) => finish(networkError(err, where, fail)));
-    socket.on('close', () => finish(fail('unreachable', `${where} closed the TCP connection without answering`)));
-  });
 }
 
 async function dohExchange(

@@ -23,13 +23,11 @@
  * 5 has no class NONE (254), no opcode field (only raw flags) and writes a
  * character-string over 255 bytes with a wrapped length byte.
  *
- * Transport: UDP (retried after each timeout, then one TCP try), TCP when the
- * answer is truncated or the request is over 512 bytes; or TCP only
- * (cert-manager's `protocol: TCP`). Failures are Rfc2136Error with a kind;
- * messages name the key, never its secret.
+ * Transport (dns-transport.ts, shared with queries): UDP (retried after each
+ * timeout, then one TCP try), TCP when the answer is truncated or the request
+ * is over 512 bytes; or TCP only (cert-manager's `protocol: TCP`). Failures
+ * are Rfc2136Error with a kind; messages name the key, never its secret.
  */
-import dgram from 'node:dgram';
-import net from 'node:net';
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { formatNameserver, parseNameserver, type NameserverAddress } from './nameserver-address.js';
@@ -37,6 +35,7 @@ import { normalizeDnsName, isAtOrBelow } from './dns-name.js';
 import { rcodeName } from './dns-client.js';
 import { Resolver } from './resolver.js';
 import { findZone } from './zone-finder.js';
+import { DnsTransportError, exchangeWithNameserver, type Exchange, type WireNameserver, type WireTransport } from './dns-transport.js';
 import {
   encodeName,
   PreparedTsigKey,
@@ -55,8 +54,6 @@ export type { TsigKey } from './tsig.js';
 export const DEFAULT_TXT_TTL = 60;
 export const DEFAULT_UPDATE_TIMEOUT_MS = 2000;
 export const DEFAULT_UPDATE_ATTEMPTS = 3;
-/** The largest request sent over UDP; bigger ones go over TCP (no EDNS on an UPDATE). */
-export const MAX_UDP_REQUEST = 512;
 
 const OPCODE_UPDATE = 5;
 const TYPE_SOA = 6;
@@ -64,7 +61,7 @@ const TYPE_TXT = 16;
 const CLASS_IN = 1;
 const CLASS_NONE = 254;
 
-export type UpdateProtocol = 'udp' | 'tcp';
+export type UpdateProtocol = WireTransport;
 
 export type Rfc2136ErrorKind =
   /** The TSIG key, the name, the zone or the value cannot be used; nothing was sent. */
@@ -196,7 +193,7 @@ export async function updateTxtRecord(action: TxtAction, update: TxtUpdate): Pro
   return { server: where, transport, elapsedMs: performance.now() - started, verified: verification?.ok ?? false };
 }
 
-function resolveServer(nameserver: string | NameserverAddress): Extract<NameserverAddress, { kind: 'dns' }> {
+function resolveServer(nameserver: string | NameserverAddress): WireNameserver {
   let server: NameserverAddress;
   try {
     server = typeof nameserver === 'string' ? parseNameserver(nameserver) : nameserver;
@@ -353,168 +350,43 @@ export interface ExchangeOptions {
   signal?: AbortSignal;
 }
 
-export interface Exchange {
-  response: Buffer;
-  transport: UpdateProtocol;
-}
-
 /**
  * Sends one complete DNS message (e.g. a signed UPDATE) and returns the raw
- * answer: the first message with the same ID and the QR bit. UDP (retried
- * after each timeout, then one TCP try) unless the protocol is tcp or the
- * message is over 512 bytes; TCP when the UDP answer is truncated.
+ * answer: the first message with the same ID, the QR bit and opcode UPDATE.
+ * UDP (retried after each timeout, then one TCP try) unless the protocol is
+ * tcp or the message is over 512 bytes; TCP when the UDP answer is truncated.
  */
 export async function exchangeDnsMessage(nameserver: string | NameserverAddress, message: Buffer, options: ExchangeOptions = {}): Promise<Exchange> {
   const server = resolveServer(nameserver);
   const where = formatNameserver(server);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_UPDATE_TIMEOUT_MS;
-  const attempts = Math.max(1, options.attempts ?? DEFAULT_UPDATE_ATTEMPTS);
-  const signal = options.signal;
-  if (signal?.aborted) throw new Rfc2136Error('aborted', 'the DNS update was cancelled before it was sent', where);
-  const id = message.readUInt16BE(0);
-  if (options.protocol === 'tcp' || message.length > MAX_UDP_REQUEST) {
-    return { response: await tcpExchange(server, message, id, timeoutMs, signal), transport: 'tcp' };
-  }
+  if (options.signal?.aborted) throw new Rfc2136Error('aborted', 'the DNS update was cancelled before it was sent', where);
   try {
-    const response = await udpExchange(server, message, id, timeoutMs, attempts, signal);
-    if ((response.readUInt16BE(2) & 0x0200) === 0) return { response, transport: 'udp' };
+    return await exchangeWithNameserver(server, message, {
+      protocol: options.protocol,
+      timeoutMs: options.timeoutMs ?? DEFAULT_UPDATE_TIMEOUT_MS,
+      attempts: options.attempts ?? DEFAULT_UPDATE_ATTEMPTS,
+      signal: options.signal,
+      isAnswer: (raw) => {
+        const opcode = (raw.readUInt16BE(2) >> 11) & 0xf;
+        if (opcode !== OPCODE_UPDATE) throw new DnsTransportError('malformed', `${where} answered with opcode ${opcode}, not UPDATE (5)`, where);
+        return true;
+      },
+    });
   } catch (e) {
-    if (!(e instanceof Rfc2136Error) || e.kind !== 'timeout') throw e;
-    try {
-      return { response: await tcpExchange(server, message, id, timeoutMs, signal), transport: 'tcp' };
-    } catch (tcpError) {
-      if (tcpError instanceof Rfc2136Error && tcpError.kind === 'aborted') throw tcpError;
-      const why = tcpError instanceof Rfc2136Error && tcpError.kind === 'unreachable' ? 'connection refused' : 'no answer either';
-      throw new Rfc2136Error('timeout', `${e.message}; TCP: ${why} (the update may or may not have been applied)`, where);
-    }
-  }
-  // Truncated: the whole answer over TCP.
-  return { response: await tcpExchange(server, message, id, timeoutMs, signal), transport: 'tcp' };
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
-}
-
-/** Is this the answer to our message? Same ID, QR set. */
-function isAnswer(raw: Buffer, id: number): boolean {
-  return raw.length >= 12 && raw.readUInt16BE(0) === id && (raw.readUInt16BE(2) & 0x8000) !== 0;
-}
-
-function checkOpcode(raw: Buffer, where: string): Rfc2136Error | null {
-  const opcode = (raw.readUInt16BE(2) >> 11) & 0xf;
-  return opcode === OPCODE_UPDATE ? null : new Rfc2136Error('malformed', `${where} answered with opcode ${opcode}, not UPDATE (5)`, where);
-}
-
-function networkError(err: Error, where: string): Rfc2136Error {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return new Rfc2136Error('unreachable', `${where} refused the connection: no DNS server listens there`, where);
-    case 'ENETUNREACH':
-    case 'EHOSTUNREACH':
-    case 'EADDRNOTAVAIL':
-    case 'EAFNOSUPPORT':
-      return new Rfc2136Error('unreachable', `${where} cannot be reached (${code})`, where);
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return new Rfc2136Error('unreachable', `${where} closed the connection (${code})`, where);
-    default:
-      return new Rfc2136Error('unreachable', `${where}: ${err.message}`, where);
+    if (!(e instanceof DnsTransportError)) throw e;
+    throw new Rfc2136Error(e.kind, updateWording(e), where);
   }
 }
 
-const abortedError = (where: string) => new Rfc2136Error('aborted', 'the DNS update was cancelled (it may or may not have been applied)', where);
-
-function udpExchange(
-  server: Extract<NameserverAddress, { kind: 'dns' }>,
-  message: Buffer,
-  id: number,
-  timeoutMs: number,
-  attempts: number,
-  signal: AbortSignal | undefined,
-): Promise<Buffer> {
-  const where = formatNameserver(server);
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
-    let timer: NodeJS.Timeout | undefined;
-    let sent = 0;
-    let done = false;
-    const finish = (error: Rfc2136Error | undefined, value?: Buffer) => {
-      if (done) return;
-      done = true;
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const onAbort = () => finish(abortedError(where));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const send = () => {
-      sent++;
-      socket.send(message, (err) => {
-        if (err) finish(networkError(err, where));
-      });
-      timer = setTimeout(() => {
-        if (sent < attempts) send();
-        else finish(new Rfc2136Error('timeout', `no answer from ${where} over UDP (${attempts} × ${formatMs(timeoutMs)})`, where));
-      }, timeoutMs);
-    };
-    socket.on('error', (err) => finish(networkError(err, where)));
-    socket.on('message', (raw) => {
-      if (!isAnswer(raw, id)) return;
-      const bad = checkOpcode(raw, where);
-      if (bad) finish(bad);
-      else finish(undefined, raw);
-    });
-    // A connected socket hears ICMP "port unreachable" as ECONNREFUSED, and ignores datagrams from elsewhere.
-    socket.connect(server.port, server.host, () => {
-      if (!done) send();
-    });
-  });
-}
-
-function tcpExchange(server: Extract<NameserverAddress, { kind: 'dns' }>, message: Buffer, id: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<Buffer> {
-  const where = formatNameserver(server);
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(where));
-    const socket = net.connect({ host: server.host, port: server.port });
-    let buffered = Buffer.alloc(0);
-    let done = false;
-    const finish = (error: Rfc2136Error | undefined, value?: Buffer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const timer = setTimeout(() => finish(new Rfc2136Error('timeout', `no answer from ${where} over TCP within ${formatMs(timeoutMs)}`, where)), timeoutMs);
-    const onAbort = () => finish(abortedError(where));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('connect', () => {
-      socket.write(Buffer.concat([u16(message.length), message]));
-    });
-    socket.on('data', (chunk) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2) {
-        const length = buffered.readUInt16BE(0);
-        if (buffered.length < 2 + length) return;
-        const raw = Buffer.from(buffered.subarray(2, 2 + length));
-        buffered = buffered.subarray(2 + length);
-        if (!isAnswer(raw, id)) continue;
-        return finish(checkOpcode(raw, where) ?? undefined, raw);
-      }
-    });
-    socket.on('error', (err) => finish(networkError(err, where)));
-    socket.on('close', () => finish(new Rfc2136Error('unreachable', `${where} closed the TCP connection without answering`, where)));
-  });
+/** The transport's failures in the words of an update: whether it may have been applied matters here. */
+function updateWording(e: DnsTransportError): string {
+  if (e.kind === 'aborted') return 'the DNS update was cancelled (it may or may not have been applied)';
+  if (e.code === 'ECONNREFUSED') return `${e.server} refused the connection: no DNS server listens there`;
+  if (e.fallback) {
+    const why = e.fallback.tcp.kind === 'unreachable' ? 'connection refused' : 'no answer either';
+    return `${e.fallback.udp.message}; TCP: ${why} (the update may or may not have been applied)`;
+  }
+  return e.message;
 }
 
 // ---------------------------------------------------------------------------
