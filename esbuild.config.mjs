@@ -16,16 +16,16 @@ const common = {
 };
 
 // The cluster commands (and @kubernetes/client-node) are a bundle of their own, required only when one runs.
-await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cluster-commands.js', './lsp-cluster.js'] });
+await build({ ...common, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cluster-commands.js', './lsp-cluster.js', './lsp-actions.js'] });
 await build({ ...common, entryPoints: ['server/cli/cluster-commands.ts'], outfile: 'dist/cluster-commands.js' });
-// The language server's cluster checks likewise: dist/lsp-cluster.js, required by server.js (and by cli.js's `lsp`) only when switched on.
-await build({ ...common, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js', external: ['./lsp-cluster.js'] });
+// The language server's actions likewise, required by server.js (and by cli.js's `lsp`) on first use:
+// dist/lsp-cluster.js (the cluster, with @kubernetes/client-node) and dist/lsp-actions.js (issuance, DNS, inspection).
+await build({ ...common, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js', external: ['./lsp-cluster.js', './lsp-actions.js'] });
 await build({ ...common, entryPoints: ['server/lsp/lsp-cluster.ts'], outfile: 'dist/lsp-cluster.js' });
+await build({ ...common, entryPoints: ['server/lsp/lsp-actions.ts'], outfile: 'dist/lsp-actions.js' });
 // The VS Code extension: vscode is provided by the editor at run time.
-// extension.js stays small (activation); dist/lazy.js holds the language client,
-// the commands and the engine, loaded on first use.
-await build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './lazy.js', './cluster.js'] });
+// extension.js stays small (activation); dist/lazy.js holds the language client
+// and the commands' interface, loaded on first use.
+await build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './lazy.js'] });
 await build({ ...common, entryPoints: ['client/lazy.ts'], outfile: 'dist/lazy.js', external: ['vscode'] });
-// The editor's cluster features (with @kubernetes/client-node): dist/cluster.js, loaded on first use.
-await build({ ...common, entryPoints: ['client/cluster-lazy.ts'], outfile: 'dist/cluster.js', external: ['vscode'] });
 chmodSync('dist/cli.js', 0o755);

@@ -1,6 +1,7 @@
 /**
  * Secrets the extension keeps for the user, in VS Code's SecretStorage (the
- * OS keychain on desktop): ACME account keys per (server, privateKeySecretRef),
+ * OS keychain on desktop), for the language server, which asks for them
+ * (certsmith/accountKey, certsmith/secretValue): ACME account keys per (server, privateKeySecretRef),
  * and the values of Secrets an issuer needs that are not in the workspace
  * (TSIG keys, EAB HMAC keys, acme-dns credentials). A missing value is asked
  * for once (password input) and remembered. Nothing here is ever logged or
@@ -58,10 +59,14 @@ export class SecretStore implements AccountKeyStore {
       origin: `VS Code secret storage (${privateKeySecretRef})`,
       accountUrl: this.state.get<string>(urlKey),
       removeHint: `run "Certsmith: Forget a Stored Secret…" and choose "${label}", so that a new account key is made`,
-      save: async ({ accountUrl }) => {
-        if (accountUrl && accountUrl !== this.state.get<string>(urlKey)) await this.state.update(urlKey, accountUrl);
-      },
+      save: ({ accountUrl }) => this.saveAccountUrl(directoryUrl, privateKeySecretRef, accountUrl),
     };
+  }
+
+  /** Keeps the account URL registered with the stored key (not secret: global state). */
+  async saveAccountUrl(directoryUrl: string, privateKeySecretRef: string, accountUrl: string | undefined): Promise<void> {
+    const urlKey = `${ACCOUNT_URL_PREFIX}${directoryUrl}|${privateKeySecretRef}`;
+    if (accountUrl && accountUrl !== this.state.get<string>(urlKey)) await this.state.update(urlKey, accountUrl);
   }
 
   /** The stored value of Secret namespace/name key, or undefined. */

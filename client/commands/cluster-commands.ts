@@ -1,125 +1,96 @@
 /**
- * The cluster commands of the editor, over engine/cluster:
+ * The cluster commands of the editor: its interface over the language
+ * server's cluster requests (protocol/messages.ts), which resolve the
+ * kubeconfig, context, namespace and time limit from the settings:
  *
  *   Apply to Cluster              names the context, asks, then server-side
  *                                 apply of the document (as saved or not);
- *                                 refusals go to the Problems panel
- *   Dry Run Against Cluster       the language server's dry run of the
- *                                 document (certsmith/checkAgainstCluster):
- *                                 its diagnostics appear beside the local ones
+ *                                 refusals become the document's diagnostics
+ *   Dry Run Against Cluster       the server's dry run of the document: its
+ *                                 diagnostics appear beside the local ones
  *   Diff with Cluster             the live object against the dry-run result,
  *                                 in VS Code's diff editor, one per object
  *   Show Certificate Status       cmctl-like status as a read-only document,
  *                                 and the Secret's chain in the chain panel
  *   Renew Certificate in Cluster  cmctl renew, then follows the Certificate
  *                                 (a watch) with a cancellable progress
- *   Switch Context / Namespace    see cluster-session.ts
+ *   Switch Context / Namespace    the workspace's choice, sent to the server
  *
  * Secret values never reach the log, a document or a message.
  */
 import * as vscode from 'vscode';
-import { applyObjects, type ApplyReport } from '../../engine/cluster/apply.js';
-import { diffObjects } from '../../engine/cluster/diff.js';
-import { ClusterError } from '../../engine/cluster/cluster-error.js';
-import { ClusterReader } from '../../engine/cluster/cluster-reader.js';
-import { certificateStatus } from '../../engine/cluster/certificate-status.js';
-import { renderStatus } from '../../engine/cluster/status-text.js';
-import { renewCertificates } from '../../engine/cluster/renew.js';
-import { describeState, waitForCertificate } from '../../engine/cluster/certificate-wait.js';
-import { objectRange, readManifestObjects, type SourceObject } from '../../engine/cluster/source-objects.js';
-import { kindOffsets } from '../../engine/cluster/field-path.js';
-import { certificateAt } from '../../engine/issue/certificate-at.js';
-import type { Diagnostic } from '../../engine/core/diagnostic.js';
-import type { CheckResult } from '../../engine/language/cluster-protocol.js';
-
-export type { CheckResult };
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { EDITOR_COMMANDS, SHOW_CHAIN_REPORT_COMMAND } from '../../protocol/commands.js';
+import {
+  ApplyPlanRequest,
+  ApplyRequest,
+  CertificateAtRequest,
+  CertificateStatusRequest,
+  CheckAgainstClusterRequest,
+  ClusterNamespacesRequest,
+  ClusterTargetRequest,
+  DiffRequest,
+  RenewRequest,
+  WaitForCertificateRequest,
+  type ApplyResult,
+  type CertificateRef,
+  type CheckResult,
+  type ClusterTarget,
+  type DocumentTarget,
+} from '../../protocol/messages.js';
 import type { Log } from '../log.js';
-import type { ClusterSession } from './cluster-session.js';
-import { SHOW_CHAIN_REPORT_COMMAND } from '../panels/chain-command.js';
-import { ClusterDocuments } from './cluster-documents.js';
+import { setClusterChoice } from '../settings.js';
+import type { VirtualDocuments } from '../views/virtual-documents.js';
+import { runWithProgress } from './command-support.js';
 
 export interface ClusterDeps {
   log: Log;
-  session: ClusterSession;
-  documents: ClusterDocuments;
-  /** Diagnostics of Apply (the dry run's come from the language server). */
-  applyDiagnostics: vscode.DiagnosticCollection;
-  /** The language server's certsmith/checkAgainstCluster. */
-  checkAgainstCluster(uri: string): Promise<CheckResult>;
+  client: () => Promise<LanguageClient>;
+  documents: VirtualDocuments;
+  state: vscode.Memento;
+  /** The workspace's cluster choice changed (tell the server, refresh the views). */
+  choiceChanged(): void;
   /** Refresh the Cluster view after a change. */
   refreshView(): void;
 }
 
-
 /** The document a command acts on: the argument's (code lens, explorer), else the active editor's. */
-async function documentOf(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  const a = arg as { uri?: string } | vscode.Uri | undefined;
-  const uri = a instanceof vscode.Uri ? a : typeof a?.uri === 'string' ? vscode.Uri.parse(a.uri) : undefined;
-  if (uri) return vscode.workspace.openTextDocument(uri);
+function targetOf(arg: unknown): DocumentTarget | undefined {
+  const a = arg as Partial<DocumentTarget> | vscode.Uri | undefined;
+  if (a instanceof vscode.Uri) return { uri: a.toString() };
+  if (typeof a?.uri === 'string') return { uri: a.uri, range: a.range };
   const doc = vscode.window.activeTextEditor?.document;
-  if (doc?.languageId === 'yaml') return doc;
+  if (doc?.languageId === 'yaml') return { uri: doc.uri.toString() };
   void vscode.window.showWarningMessage('Certsmith: open a YAML manifest first.');
   return undefined;
 }
 
-/** The range of one object, when a code lens names it. */
-function rangeOf(arg: unknown): { start: { line: number }; end: { line: number } } | undefined {
-  const r = (arg as { range?: { start?: { line?: number }; end?: { line?: number } } } | undefined)?.range;
-  return typeof r?.start?.line === 'number' && typeof r.end?.line === 'number' ? (r as { start: { line: number }; end: { line: number } }) : undefined;
+/** The context in use, or an error message shown to the person. */
+async function currentTarget(client: LanguageClient): Promise<ClusterTarget | undefined> {
+  const t = await client.sendRequest(ClusterTargetRequest);
+  if (!t.target) void vscode.window.showErrorMessage(`Certsmith: ${t.problem ?? 'no cluster is configured'}`);
+  return t.target;
 }
 
-function objectsOf(doc: vscode.TextDocument, log: Log, only?: { start: { line: number }; end: { line: number } }): SourceObject[] | undefined {
-  const read = readManifestObjects([{ display: doc.uri.toString(), text: doc.getText() }]);
-  const problems = read.problems;
-  // A code lens's object: the one whose kind line lies in its range.
-  const objects = only ? read.objects.filter((o) => ((l) => l >= only.start.line && l <= only.end.line)(objectRange(o, kindOffsets(o.object)).start.line)) : read.objects;
-  if (problems.length) {
-    void vscode.window.showErrorMessage(`Certsmith: ${vscode.workspace.asRelativePath(doc.uri)} cannot be sent to a cluster: ${problems[0].diagnostic.message}`);
-    log.warn(`${doc.uri.fsPath}: ${problems.map((p) => p.diagnostic.message).join('; ')}`);
+export async function applyCommand(arg: unknown, deps: ClusterDeps): Promise<ApplyResult | undefined> {
+  const target = targetOf(arg);
+  if (!target) return undefined;
+  const client = await deps.client();
+  const plan = await client.sendRequest(ApplyPlanRequest, target);
+  if (plan.problem) {
+    void vscode.window.showErrorMessage(`Certsmith: ${vscode.workspace.asRelativePath(vscode.Uri.parse(target.uri))}: ${plan.problem}`);
     return undefined;
   }
-  if (!objects.length) {
-    void vscode.window.showWarningMessage('Certsmith: there is no Kubernetes object in this document.');
-    return undefined;
-  }
-  return objects;
-}
-
-function vsDiagnostic(d: Diagnostic): vscode.Diagnostic {
-  const r = d.range;
-  const out = new vscode.Diagnostic(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
-  out.source = d.source ?? 'certsmith-cluster';
-  out.code = d.code;
-  return out;
-}
-
-export async function applyCommand(arg: unknown, deps: ClusterDeps): Promise<ApplyReport | undefined> {
-  const doc = await documentOf(arg);
-  if (!doc) return undefined;
-  const objects = objectsOf(doc, deps.log, rangeOf(arg));
-  if (!objects) return undefined;
-  const target = deps.session.target();
-  const names = objects.map((o) => `${o.kind}/${o.name}`);
+  const names = plan.objects;
   const answer = await vscode.window.showWarningMessage(
-    `Apply ${objects.length} object${objects.length === 1 ? '' : 's'} to context "${target.context}"?`,
-    { modal: true, detail: `${target.server}\nNamespace for objects without one: ${target.namespace}\n\n${names.slice(0, 12).join('\n')}${names.length > 12 ? `\n… and ${names.length - 12} more` : ''}\n\nServer-side apply, field manager "certsmith".` },
+    `Apply ${names.length} object${names.length === 1 ? '' : 's'} to context "${plan.context}"?`,
+    { modal: true, detail: `${plan.server}\nNamespace for objects without one: ${plan.namespace}\n\n${names.slice(0, 12).join('\n')}${names.length > 12 ? `\n… and ${names.length - 12} more` : ''}\n\nServer-side apply, field manager "certsmith".` },
     'Apply',
   );
   if (answer !== 'Apply') return undefined;
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Certsmith: applying to ${target.context}`, cancellable: true }, (progress, token) =>
-    deps.session.withConnection(async (conn) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let done = 0;
-      return applyObjects(conn, objects, {
-        signal: abort.signal,
-        onResult: (r) => progress.report({ message: `${r.label} ${r.outcome}`, increment: (++done / objects.length) * 100 - ((done - 1) / objects.length) * 100 }),
-      });
-    }),
-  );
-  deps.applyDiagnostics.set(doc.uri, report.results.flatMap((r) => r.diagnostics.map(vsDiagnostic)));
-  for (const r of report.results) deps.log.info(`apply ${r.label}${r.namespace ? ` (namespace ${r.namespace})` : ''}: ${r.outcome}${r.rejection ? ` — ${r.rejection.message}` : ''}`);
-  if (report.fatal) throw report.fatal;
+  const report = await runWithProgress(client, deps.log, `Certsmith: applying to ${plan.context}`, (token, workDoneToken) => client.sendRequest(ApplyRequest, { ...target, context: plan.context, workDoneToken }, token));
+  for (const r of report.results) deps.log.info(`apply ${r.label}${r.namespace ? ` (namespace ${r.namespace})` : ''}: ${r.outcome}${r.message ? ` — ${r.message}` : ''}`);
+  if (report.error) throw new Error(`apply to "${report.context}": ${report.error}`);
   const rejected = report.results.filter((r) => r.outcome === 'rejected').length;
   const counts = new Map<string, number>();
   for (const r of report.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
@@ -131,9 +102,10 @@ export async function applyCommand(arg: unknown, deps: ClusterDeps): Promise<App
 }
 
 export async function dryRunCommand(arg: unknown, deps: ClusterDeps): Promise<CheckResult | undefined> {
-  const doc = await documentOf(arg);
-  if (!doc) return undefined;
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Certsmith: server dry run…' }, () => deps.checkAgainstCluster(doc.uri.toString()));
+  const target = targetOf(arg);
+  if (!target) return undefined;
+  const client = await deps.client();
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Certsmith: server dry run…' }, () => client.sendRequest(CheckAgainstClusterRequest, { uri: target.uri }));
   if (result.error) {
     void vscode.window.showErrorMessage(`Certsmith: dry run against "${result.context}" failed: ${result.error}`);
   } else if (result.rejected) {
@@ -145,13 +117,11 @@ export async function dryRunCommand(arg: unknown, deps: ClusterDeps): Promise<Ch
 }
 
 export async function diffCommand(arg: unknown, deps: ClusterDeps): Promise<number | undefined> {
-  const doc = await documentOf(arg);
-  if (!doc) return undefined;
-  const objects = objectsOf(doc, deps.log, rangeOf(arg));
-  if (!objects) return undefined;
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Certsmith: comparing with the cluster…' }, () => deps.session.withConnection((conn) => diffObjects(conn, objects)));
-  if (report.fatal) throw report.fatal;
-  deps.applyDiagnostics.set(doc.uri, report.objects.flatMap((o) => o.result.diagnostics.map(vsDiagnostic)));
+  const target = targetOf(arg);
+  if (!target) return undefined;
+  const client = await deps.client();
+  const report = await runWithProgress(client, deps.log, 'Certsmith: comparing with the cluster…', (token, workDoneToken) => client.sendRequest(DiffRequest, { ...target, workDoneToken }, token));
+  if (report.error) throw new Error(report.error);
   const differing = report.objects.filter((o) => o.outcome === 'changed' || o.outcome === 'created' || o.outcome === 'not-checked');
   const rejected = report.objects.filter((o) => o.outcome === 'rejected').length;
   if (!differing.length) {
@@ -167,70 +137,91 @@ export async function diffCommand(arg: unknown, deps: ClusterDeps): Promise<numb
 }
 
 /** The Certificate: the argument (tree, lens), the one under the cursor, or asked for. */
-async function certificateOf(arg: unknown, deps: ClusterDeps): Promise<{ name: string; namespace: string } | undefined> {
-  const a = arg as { name?: string; namespace?: string | null } | undefined;
-  const fallbackNs = () => deps.session.target().namespace;
-  if (a && typeof a.name === 'string') return { name: a.name, namespace: a.namespace || fallbackNs() };
+async function certificateOf(arg: unknown, client: LanguageClient): Promise<CertificateRef | undefined> {
+  const a = arg as Partial<CertificateRef> | undefined;
+  if (a && typeof a.name === 'string') return { name: a.name, namespace: a.namespace || undefined };
   const editor = vscode.window.activeTextEditor;
   if (editor?.document.languageId === 'yaml') {
-    const hit = certificateAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active));
-    if (hit) return { name: hit.name, namespace: hit.namespace || fallbackNs() };
+    const hit = await client.sendRequest(CertificateAtRequest, { uri: editor.document.uri.toString(), position: editor.selection.active });
+    if (hit) return { name: hit.name, namespace: hit.namespace || undefined };
   }
-  const name = await vscode.window.showInputBox({ title: `Certsmith: Certificate name (namespace ${fallbackNs()})` });
-  return name ? { name, namespace: fallbackNs() } : undefined;
+  const t = await currentTarget(client);
+  if (!t) return undefined;
+  const name = await vscode.window.showInputBox({ title: `Certsmith: Certificate name (namespace ${t.namespace})` });
+  return name ? { name } : undefined;
 }
 
 export async function statusCommand(arg: unknown, deps: ClusterDeps): Promise<string | undefined> {
-  const crt = await certificateOf(arg, deps);
+  const client = await deps.client();
+  const crt = await certificateOf(arg, client);
   if (!crt) return undefined;
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Certsmith: status of ${crt.namespace}/${crt.name}…` }, () =>
-    deps.session.withConnection((conn) => certificateStatus(new ClusterReader(conn), crt.namespace, crt.name)),
-  );
-  const text = renderStatus(report);
-  const uri = deps.documents.put(`status/${report.context}/${crt.namespace}/${crt.name}.txt`, text);
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Certsmith: status of ${crt.namespace ? `${crt.namespace}/` : ''}${crt.name}…` }, () => client.sendRequest(CertificateStatusRequest, crt));
+  if (r.error || !r.report || r.text === undefined) throw new Error(r.error ?? 'no status');
+  const report = r.report;
+  const uri = deps.documents.put(`status/${report.context}/${report.namespace}/${report.name}.txt`, r.text);
   await vscode.window.showTextDocument(uri, { preview: true });
-  // The one chain panel lives in dist/lazy.js: shown through its internal command, not a second copy of the panel in this bundle.
-  if (report.secret?.chain) await vscode.commands.executeCommand(SHOW_CHAIN_REPORT_COMMAND, { report: report.secret.chain, title: `Secret ${crt.namespace}/${report.secret.name} (${report.context})` });
-  return text;
+  if (report.secret?.chain) await vscode.commands.executeCommand(SHOW_CHAIN_REPORT_COMMAND, { report: report.secret.chain, title: `Secret ${report.namespace}/${report.secret.name} (${report.context})` });
+  return r.text;
 }
 
 export async function renewClusterCommand(arg: unknown, deps: ClusterDeps): Promise<string | undefined> {
-  const crt = await certificateOf(arg, deps);
+  const client = await deps.client();
+  const crt = await certificateOf(arg, client);
   if (!crt) return undefined;
-  const target = deps.session.target();
-  const answer = await vscode.window.showWarningMessage(`Renew Certificate ${crt.namespace}/${crt.name} in context "${target.context}"?`, { modal: true, detail: `cert-manager issues a new certificate now (as cmctl renew: the Issuing condition, reason ManuallyTriggered).\n${target.server}` }, 'Renew');
+  const target = await currentTarget(client);
+  if (!target) return undefined;
+  const ns = crt.namespace || target.namespace;
+  const answer = await vscode.window.showWarningMessage(`Renew Certificate ${ns}/${crt.name} in context "${target.context}"?`, { modal: true, detail: `cert-manager issues a new certificate now (as cmctl renew: the Issuing condition, reason ManuallyTriggered).\n${target.server}` }, 'Renew');
   if (answer !== 'Renew') return undefined;
-  return deps.session.withConnection(async (conn) => {
-    const reader = new ClusterReader(conn);
-    const [result] = await renewCertificates(reader, crt.namespace, { names: [crt.name] });
-    deps.log.info(`renew ${crt.namespace}/${crt.name} in "${target.context}": ${result.message}`);
-    if (result.outcome !== 'triggered') {
-      void vscode.window.showWarningMessage(`Certsmith: ${result.message}`);
-      return result.outcome;
-    }
-    deps.refreshView();
-    const waited = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Certsmith: ${crt.namespace}/${crt.name}`, cancellable: true }, (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      progress.report({ message: 'renewal triggered; waiting for cert-manager…' });
-      return waitForCertificate(reader, crt.namespace, crt.name, {
-        timeoutMs: 10 * 60_000,
-        signal: abort.signal,
-        onEvent: (e) => {
-          if (e.type === 'observed') progress.report({ message: e.conditions.filter((c) => c.type === 'Ready' || c.type === 'Issuing').map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ') || 'no conditions yet' });
-          else if (e.type === 'disconnected') progress.report({ message: `watch interrupted (${e.message}); reconnecting…` });
-          else progress.report({ message: 'reconnected' });
-        },
-      }).catch((e) => {
-        if (e instanceof ClusterError && e.kind === 'aborted') return undefined;
-        throw e;
-      });
-    });
-    deps.refreshView();
-    if (!waited) return 'cancelled';
-    if (waited.outcome === 'ready') void vscode.window.showInformationMessage(`Certsmith: ${crt.namespace}/${crt.name} renewed: ${waited.message}`);
-    else void vscode.window.showWarningMessage(`Certsmith: ${crt.namespace}/${crt.name}: ${waited.message}${waited.certificate && waited.outcome !== 'timeout' ? ` (${describeState(waited.certificate)})` : ''}`);
-    return waited.outcome;
-  });
+  const result = await client.sendRequest(RenewRequest, { name: crt.name, namespace: ns, context: target.context });
+  deps.log.info(`renew ${ns}/${crt.name} in "${target.context}": ${result.message}`);
+  if (result.outcome !== 'triggered') {
+    void vscode.window.showWarningMessage(`Certsmith: ${result.message}`);
+    return result.outcome;
+  }
+  deps.refreshView();
+  const waited = await runWithProgress(client, deps.log, `Certsmith: ${ns}/${crt.name}`, (token, workDoneToken) => client.sendRequest(WaitForCertificateRequest, { name: crt.name, namespace: ns, workDoneToken }, token));
+  deps.refreshView();
+  if (waited.outcome === 'cancelled') return 'cancelled';
+  if (waited.outcome === 'ready') void vscode.window.showInformationMessage(`Certsmith: ${ns}/${crt.name} renewed: ${waited.message}`);
+  else void vscode.window.showWarningMessage(`Certsmith: ${ns}/${crt.name}: ${waited.message}${waited.state ? ` (${waited.state})` : ''}`);
+  return waited.outcome;
 }
+
+/** "Certsmith: Switch Cluster Context / Namespace": a context, then a namespace (listed from the cluster when allowed). */
+export async function switchContextCommand(arg: unknown, deps: ClusterDeps): Promise<void> {
+  const client = await deps.client();
+  const target = await currentTarget(client);
+  if (!target) return;
+  let context = (arg as { context?: string } | undefined)?.context;
+  if (!context) {
+    const pick = await vscode.window.showQuickPick(
+      target.contexts.map((c) => ({ label: c.name, description: `${c.name === target.context ? '(current) ' : ''}cluster ${c.cluster}, user ${c.user}${c.namespace ? `, namespace ${c.namespace}` : ''}`, context: c.name })),
+      { title: 'Certsmith: which cluster context? (the kubeconfig is not changed)' },
+    );
+    if (!pick) return;
+    context = pick.context;
+  }
+  const listed = await client.sendRequest(ClusterNamespacesRequest, { context });
+  if (listed.error) deps.log.warn(`cannot list namespaces in context "${context}": ${listed.error}`);
+  const fallback = target.contexts.find((c) => c.name === context)?.namespace ?? 'default';
+  const items: (vscode.QuickPickItem & { ns?: string })[] = listed.namespaces.map((n) => ({ label: n, description: n === fallback ? '(the context\'s)' : undefined, ns: n }));
+  items.push({ label: '$(edit) Another namespace…' });
+  const pick = await vscode.window.showQuickPick(items, { title: `Certsmith: namespace in context "${context}"`, placeHolder: fallback });
+  let namespace = pick?.ns;
+  if (pick && !pick.ns) namespace = await vscode.window.showInputBox({ title: 'Namespace', value: fallback, validateInput: (v) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined : 'a namespace name: lower-case letters, digits and -') });
+  await setClusterChoice(deps.state, { context, namespace: namespace || undefined });
+  deps.log.info(`cluster: context "${context}", namespace "${namespace || fallback}" (this workspace; the kubeconfig is not changed)`);
+  deps.choiceChanged();
+}
+
+/** The editor command of each cluster action, for extension.ts. */
+export const CLUSTER_COMMANDS = {
+  [EDITOR_COMMANDS.clusterApply]: applyCommand,
+  [EDITOR_COMMANDS.clusterDryRun]: dryRunCommand,
+  [EDITOR_COMMANDS.clusterDiff]: diffCommand,
+  [EDITOR_COMMANDS.clusterShowStatus]: statusCommand,
+  [EDITOR_COMMANDS.clusterRenew]: renewClusterCommand,
+  [EDITOR_COMMANDS.clusterSwitchContext]: switchContextCommand,
+} as const;
 

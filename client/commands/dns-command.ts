@@ -2,30 +2,26 @@
  * "Certsmith: Check DNS-01 Propagation": for each name, what every
  * authoritative and recursive nameserver answers at _acme-challenge.<name>,
  * refreshed until all agree or the time is up (cancellable), in the DNS-01
- * panel. The same engine module the issuance self check uses.
+ * panel. The check runs in the language server (certsmith/checkDns01, with
+ * the resolvers of its settings); each round comes back as a partial result.
  */
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { challengeRecordName, DnsNameError } from '../../engine/dns/dns-name.js';
-import { chooseRecursiveNameservers } from '../../engine/dns/default-nameservers.js';
-import { PropagationCheckError, waitForPropagation, type PropagationReport } from '../../engine/dns/propagation.js';
-import { summarize } from '../../engine/dns/explain.js';
+import { DnsCheckProgress, DnsCheckRequest, type DnsCheckEntry } from '../../protocol/messages.js';
 import type { Log } from '../log.js';
-import { readSettings } from '../settings.js';
 import { DnsPanel } from '../panels/dns-panel.js';
+import { requireTrust, runWithProgress } from './command-support.js';
 
-const WAIT_MS = 120_000;
-
-export async function dnsCheckCommand(arg: unknown, deps: { log: Log }): Promise<PropagationReport[] | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Certsmith: DNS checks are not available in an untrusted workspace (they query the nameservers the workspace settings name).');
-    return undefined;
-  }
+export async function dnsCheckCommand(arg: unknown, deps: { log: Log; client: () => Promise<LanguageClient> }): Promise<DnsCheckEntry[] | undefined> {
+  if (!requireTrust('DNS checks')) return undefined;
   const a = arg as { names?: string[]; expected?: string[] } | undefined;
   let names = (a?.names ?? []).filter((n) => typeof n === 'string' && n);
   if (names.length === 0) {
     const input = await vscode.window.showInputBox({
       title: 'Certsmith: check DNS-01 propagation',
-      prompt: 'Domain names (comma-separated), as in a Certificate\'s dnsNames; *.example.com is checked at _acme-challenge.example.com',
+      prompt: "Domain names (comma-separated), as in a Certificate's dnsNames; *.example.com is checked at _acme-challenge.example.com",
       validateInput: (v) => {
         try {
           v.split(',').map((s) => s.trim()).filter(Boolean).forEach((s) => challengeRecordName(s));
@@ -39,45 +35,23 @@ export async function dnsCheckCommand(arg: unknown, deps: { log: Log }): Promise
     names = input.split(',').map((s) => s.trim()).filter(Boolean);
   }
   const records = [...new Set(names.map((n) => challengeRecordName(n)))];
-  const settings = readSettings();
-  const nameservers = chooseRecursiveNameservers(settings.recursiveNameservers, 'certsmith.recursiveNameservers').nameservers;
+  const client = await deps.client();
   const panel = DnsPanel.open(records);
-  deps.log.info(`DNS-01 check of ${records.join(', ')} through ${settings.recursiveNameservers.join(', ') || 'the system resolvers'}`);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Certsmith: checking DNS-01 propagation', cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
-    try {
-      return await Promise.all(
-        records.map(async (name) => {
-          try {
-            const report = await waitForPropagation({
-              name,
-              expected: a?.expected,
-              recursiveNameservers: nameservers,
-              recursiveOnly: settings.recursiveNameserversOnly,
-              authoritativePort: settings.authoritativePort,
-              deadlineMs: WAIT_MS,
-              signal: controller.signal,
-              onProgress: (p) => {
-                const status = p.report.propagated ? 'propagated' : p.nextCheckInMs === null ? `not propagated after ${Math.round(WAIT_MS / 1000)} s` : `waiting: next check in ${(p.nextCheckInMs / 1000).toFixed(1)} s (attempt ${p.attempt})`;
-                panel.update(name, { report: p.report, status });
-                progress.report({ message: `${name}: ${summarize(p.report)}` });
-              },
-            });
-            deps.log.info(`${name}: ${report.propagated ? 'propagated' : 'not propagated'} (${summarize(report)})`);
-            return report;
-          } catch (e) {
-            const message = controller.signal.aborted ? 'stopped' : e instanceof PropagationCheckError ? e.message : (e as Error).message;
-            panel.update(name, { status: message });
-            deps.log.warn(`${name}: ${message}`);
-            throw e;
-          }
-        }),
-      );
-    } catch {
+  deps.log.info(`DNS-01 check of ${records.join(', ')}`);
+  const partialResultToken = randomUUID();
+  const sub = client.onProgress(DnsCheckProgress, partialResultToken, (entry) => panel.update(entry.name, { report: entry.report ?? null, status: entry.status }));
+  try {
+    const r = await runWithProgress(client, deps.log, 'Certsmith: checking DNS-01 propagation', (token, workDoneToken) => client.sendRequest(DnsCheckRequest, { names, expected: a?.expected, workDoneToken, partialResultToken }, token));
+    if (r.error) {
+      void vscode.window.showErrorMessage(`Certsmith: ${r.error}`);
       return undefined;
-    } finally {
-      sub.dispose();
     }
-  });
+    for (const e of r.entries) {
+      panel.update(e.name, e.report ? { report: e.report, status: e.status } : { status: e.status });
+      deps.log.info(`${e.name}: ${e.status}`);
+    }
+    return r.entries;
+  } finally {
+    sub.dispose();
+  }
 }

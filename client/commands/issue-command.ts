@@ -1,276 +1,153 @@
 /**
- * "Certsmith: Issue Certificate…" and "Certsmith: Renew Certificate".
+ * "Certsmith: Issue Certificate…" and "Certsmith: Renew Certificate": the
+ * editor's interface over the language server's certsmith/issuePlan and
+ * certsmith/issue.
  *
- * Issue: find the Certificate (code lens argument, the cursor, or a pick),
- * read the workspace's manifests, show the plan (issuer, CA, solver per name,
- * the TXT records or HTTP listener that will exist for a while, where the
- * result goes), default to Let's Encrypt staging instead of production and ask
- * before production, fetch missing Secret values from the secret storage (or
- * ask once), then issue with a cancellable progress notification. Renew:
- * the same Certificate again, to the same CA, without the questions; the
- * private key follows rotationPolicy (Never keeps it).
+ * Issue: the Certificate (code lens argument, the cursor, or a pick from the
+ * server's list), its plan in a modal (issuer, CA, solver per name, the TXT
+ * records or HTTP listener that will exist for a while, where the result
+ * goes), Let's Encrypt staging instead of production unless production is
+ * confirmed twice, then the issuance with a cancellable progress
+ * notification. Secret values that are in no file, and the ACME account key,
+ * come from the secret storage when the server asks (language-client.ts).
+ * Renew: the same Certificate again, to the same CA and output directory,
+ * without the questions.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { issueCertificate, type IssueSummary } from '../../engine/issue/issue-certificate.js';
-import { planIssuance, type IssuancePlan } from '../../engine/issue/issuance-plan.js';
-import { LETS_ENCRYPT_PRODUCTION } from '../../engine/acme/acme-servers.js';
-import { CancelledError, UserError } from '../../engine/core/errors.js';
-import { certificateAt } from '../../engine/issue/certificate-at.js';
-import { parseListenAddress } from '../../engine/acme/http01-responder.js';
-import type { NameserverAddress } from '../../engine/dns/nameserver-address.js';
-import { chooseRecursiveNameservers } from '../../engine/dns/default-nameservers.js';
-import type { ResourceSet } from '../../engine/issue/resource-set.js';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CertificateAtRequest, CertificatesRequest, IssuePlanRequest, IssueRequest, type CertificateRef, type IssuePlanResult, type IssueResult } from '../../protocol/messages.js';
+import { EDITOR_COMMANDS } from '../../protocol/commands.js';
 import type { Log } from '../log.js';
-import { readSettings, type Settings } from '../settings.js';
-import type { SecretStore } from '../secret-store.js';
-import { IssuedStore, outputDirFor } from './issued-store.js';
-import { workspaceResources } from './workspace-resources.js';
-
-export interface CertificateTarget {
-  uri?: string;
-  name: string;
-  namespace: string | null;
-}
+import type { IssuedStore } from '../views/issued-store.js';
+import { requireTrust, runWithProgress } from './command-support.js';
 
 export interface IssueDeps {
   log: Log;
-  secrets: SecretStore;
   issued: IssuedStore;
-  storageUri: vscode.Uri;
+  client: () => Promise<LanguageClient>;
 }
 
 /** The Certificate to act on: the argument, the one under the cursor, or one picked from the workspace. */
-export async function chooseCertificate(arg: unknown, deps: IssueDeps): Promise<CertificateTarget | undefined> {
-  const a = arg as Partial<CertificateTarget> | undefined;
+export async function chooseCertificate(arg: unknown, client: LanguageClient): Promise<CertificateRef | undefined> {
+  const a = arg as Partial<CertificateRef> | undefined;
   if (a && typeof a.name === 'string') return { uri: a.uri, name: a.name, namespace: a.namespace ?? null };
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === 'yaml') {
-    const hit = certificateAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active));
-    if (hit) return { uri: editor.document.uri.toString(), ...hit };
+    const hit = await client.sendRequest(CertificateAtRequest, { uri: editor.document.uri.toString(), position: editor.selection.active });
+    if (hit) return hit;
   }
-  const { resources } = await workspaceResources(deps.issued);
-  const all = resources.ofKind('Certificate', 'cert-manager.io');
-  if (all.length === 0) {
+  const { certificates } = await client.sendRequest(CertificatesRequest);
+  if (certificates.length === 0) {
     void vscode.window.showWarningMessage('Certsmith: there is no cert-manager Certificate in this workspace.');
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
-    all.map((r) => ({ label: r.name, description: r.namespace ?? '(default namespace)', detail: r.source, target: { name: r.name, namespace: r.namespace ?? null } })),
+    certificates.map((c) => ({ label: c.name, description: c.namespace ?? '(default namespace)', detail: vscode.workspace.asRelativePath(vscode.Uri.parse(c.uri)), target: { uri: c.uri, name: c.name, namespace: c.namespace } })),
     { title: 'Certsmith: which Certificate?', matchOnDescription: true },
   );
   return pick?.target;
 }
 
-function nameservers(s: Settings): NameserverAddress[] {
-  return chooseRecursiveNameservers(s.recursiveNameservers, 'certsmith.recursiveNameservers').nameservers;
-}
-
-function describePlan(plan: IssuancePlan, server: string | null, outDir: string): string {
-  const lines = [
+function describePlan(p: IssuePlanResult): string {
+  const plan = p.plan!;
+  return [
     `Issuer: ${plan.issuer.label} (${plan.issuer.type})`,
-    ...(server ? [`CA: ${server}`] : []),
+    ...(p.server ? [`CA: ${p.server}`] : []),
     ...plan.names.map((n) => `• ${n.name}: ${n.solver}`),
     ...(plan.dnsRecords.length ? [`TXT records created, then removed: ${plan.dnsRecords.join(', ')}`] : []),
     ...(plan.httpListener ? [`HTTP-01 listener while validating: ${plan.httpListener}`] : []),
-    `Result: Secret ${plan.certificate.namespace}/${plan.certificate.secretName} in ${outDir}`,
-    ...plan.problems.map((p) => `⚠ ${p}`),
-  ];
-  return lines.join('\n');
+    `Result: Secret ${plan.certificate.namespace}/${plan.certificate.secretName} in ${p.outDir}`,
+    ...plan.problems.map((x) => `⚠ ${x}`),
+  ].join('\n');
 }
 
-/** Adds the values of the Secrets the plan needs that are not in the workspace; false if the person cancelled. */
-async function supplySecrets(plan: IssuancePlan, resources: ResourceSet, deps: IssueDeps): Promise<boolean> {
-  const missing = new Map<string, Record<string, string>>();
-  for (const s of plan.secrets) {
-    if (s.present) continue;
-    const value = (await deps.secrets.secretValue(s.namespace, s.name, s.key)) ?? (await deps.secrets.askSecretValue(s.namespace, s.name, s.key, s.purpose));
-    if (value === undefined) return false;
-    const id = `${s.namespace}/${s.name}`;
-    missing.set(id, { ...(missing.get(id) ?? {}), [s.key]: value });
+async function runIssue(client: LanguageClient, params: Parameters<typeof client.sendRequest<typeof IssueRequest>>[1], title: string, deps: IssueDeps): Promise<IssueResult | undefined> {
+  const r = await runWithProgress(client, deps.log, title, (token, workDoneToken) => client.sendRequest(IssueRequest, { ...params, workDoneToken }, token));
+  if (r.cancelled) {
+    deps.log.info(`issuance cancelled; nothing was written${r.error ? ` (${r.error})` : ''}`);
+    void vscode.window.showInformationMessage('Certsmith: issuance cancelled. Everything it had created was removed; nothing was written.');
+    return undefined;
   }
-  for (const [id, data] of missing) {
-    const [namespace, name] = id.split('/') as [string, string];
-    resources.addSecret(namespace, name, data, 'VS Code secret storage');
-  }
-  return true;
-}
-
-interface RunOptions {
-  target: CertificateTarget;
-  resources: ResourceSet;
-  settings: Settings;
-  outDir: string;
-  acmeServerOverride?: string;
-  dns01Manual: boolean;
-  title: string;
-}
-
-async function run(o: RunOptions, deps: IssueDeps): Promise<IssueSummary | undefined> {
-  const { log } = deps;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: o.title, cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => {
-      log.info('cancel requested: removing what was created so far');
-      controller.abort();
+  if (r.error || !r.summary) {
+    deps.log.error(`issuance failed: ${r.error}`);
+    void vscode.window.showErrorMessage(`Certsmith: ${deps.log.redact(r.error ?? 'not issued')}`, 'Show Log').then((b) => {
+      if (b) deps.log.channel.show(true);
     });
-    const started = Date.now();
-    try {
-      const summary = await issueCertificate({
-        resources: o.resources,
-        certificate: o.target.name,
-        namespace: o.target.namespace ?? undefined,
-        clusterResourceNamespace: o.settings.clusterResourceNamespace,
-        outDir: o.outDir,
-        stateDir: deps.storageUri.fsPath,
-        accountStore: deps.secrets,
-        acmeServerOverride: o.acmeServerOverride,
-        recursiveNameservers: nameservers(o.settings),
-        recursiveOnly: o.settings.recursiveNameserversOnly,
-        authoritativePort: o.settings.authoritativePort,
-        http01Listen: parseListenAddress(o.settings.http01Listen),
-        dns01Manual: o.dns01Manual,
-        signal: controller.signal,
-        progress: (m) => {
-          log.info(m);
-          progress.report({ message: `${m} (${Math.round((Date.now() - started) / 1000)} s)` });
-        },
-        onManualRecords: (records, phase) => {
-          if (phase !== 'create') return;
-          const text = records.map((r) => `${r.fqdn}. ${r.ttl} IN TXT "${r.value}"`).join('\n');
-          void vscode.window.showInformationMessage(`Certsmith: create this TXT record; issuance continues once it is visible:\n${text}`, 'Copy').then((b) => {
-            if (b === 'Copy') void vscode.env.clipboard.writeText(text);
-          });
-        },
-      });
-      log.info(`issued ${summary.dnsNames.join(', ')} by ${summary.issuer}: valid until ${summary.notAfter}, renew at ${summary.renewalTime}, written to ${o.outDir}`);
-      return summary;
-    } catch (e) {
-      if (e instanceof CancelledError) {
-        log.info('issuance cancelled; nothing was written');
-        void vscode.window.showInformationMessage('Certsmith: issuance cancelled. Everything it had created was removed; nothing was written.');
-        return undefined;
-      }
-      const message = e instanceof UserError ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : `unexpected error: ${(e as Error).message}`;
-      log.error(`issuance failed: ${message}`);
-      void vscode.window.showErrorMessage(`Certsmith: ${log.redact(message)}`, 'Show Log').then((b) => {
-        if (b) deps.log.channel.show(true);
-      });
-      return undefined;
-    } finally {
-      sub.dispose();
-    }
-  });
+    return undefined;
+  }
+  return r;
 }
 
-function requireTrust(what: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`Certsmith: ${what} is not available in an untrusted workspace (it changes DNS, opens ports and writes keys). Diagnostics and chain inspection still work.`);
-  return false;
-}
-
-async function record(target: CertificateTarget, summary: IssueSummary, outDir: string, server: string | undefined, deps: IssueDeps): Promise<void> {
+async function record(target: CertificateRef, r: IssueResult, deps: IssueDeps): Promise<void> {
+  const s = r.summary!;
   await deps.issued.put({
     certificate: target.name,
-    namespace: summary.namespace,
-    secretName: summary.secretName,
-    outDir,
-    notBefore: summary.notBefore,
-    notAfter: summary.notAfter,
-    renewalTime: summary.renewalTime,
-    issuer: summary.issuer,
+    namespace: s.namespace,
+    secretName: s.secretName,
+    outDir: r.outDir!,
+    notBefore: s.notBefore,
+    notAfter: s.notAfter,
+    renewalTime: s.renewalTime,
+    issuer: s.issuer,
     issuedAt: new Date().toISOString(),
-    acmeServer: server,
+    acmeServer: r.acmeServer,
     uri: target.uri ?? '',
   });
 }
 
-export async function issueCommand(arg: unknown, deps: IssueDeps): Promise<IssueSummary | undefined> {
+export async function issueCommand(arg: unknown, deps: IssueDeps): Promise<IssueResult['summary']> {
   if (!requireTrust('issuing certificates')) return undefined;
-  const target = await chooseCertificate(arg, deps);
+  const client = await deps.client();
+  const target = await chooseCertificate(arg, client);
   if (!target) return undefined;
-  const settings = readSettings();
-  const { resources, skipped } = await workspaceResources(deps.issued);
-  for (const s of skipped) deps.log.warn(`not read: ${s}`);
-  const folder = target.uri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(target.uri)) : vscode.workspace.workspaceFolders?.[0];
-  let plan: IssuancePlan;
-  try {
-    plan = planIssuance(resources, { certificate: target.name, namespace: target.namespace ?? undefined, clusterResourceNamespace: settings.clusterResourceNamespace, http01Listen: settings.http01Listen });
-  } catch (e) {
-    const message = e instanceof UserError ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : (e as Error).message;
-    deps.log.error(message);
-    void vscode.window.showErrorMessage(`Certsmith: ${message}`);
+  const p = await client.sendRequest(IssuePlanRequest, target);
+  if (p.error || !p.plan) {
+    deps.log.error(p.error ?? 'no plan');
+    void vscode.window.showErrorMessage(`Certsmith: ${p.error ?? 'the Certificate cannot be planned'}`);
     return undefined;
   }
-  const outDir = outputDirFor(folder, deps.storageUri, settings.outputDirectory, plan.certificate.namespace, plan.certificate.secretName || target.name);
-
-  // Let's Encrypt production only when asked for explicitly.
-  let server = plan.issuer.acmeServer ?? undefined;
-  let override: string | undefined;
-  if (plan.issuer.letsEncryptProduction) {
-    override = settings.defaultAcmeServer;
-    server = override;
-  }
-  let manual = false;
-  const needsManual = plan.problems.some((p) => p.includes('manual mode'));
-  const title = `Issue ${plan.certificate.namespace}/${plan.certificate.name}?`;
-  const buttons: string[] = [];
-  if (plan.issuer.letsEncryptProduction) buttons.push('Issue with staging', 'Use production…');
-  else if (needsManual) buttons.push('Create the TXT records myself');
-  else buttons.push('Issue');
-  const blocking = plan.problems.filter((p) => !p.includes('manual mode'));
-  deps.log.info(`plan for ${plan.certificate.namespace}/${plan.certificate.name}:\n${describePlan(plan, server ?? null, outDir)}`);
-  const choice = await vscode.window.showInformationMessage(title, { modal: true, detail: describePlan(plan, server ?? null, outDir) + (plan.issuer.letsEncryptProduction ? `\n\nThe Issuer points at Let's Encrypt production; Certsmith uses ${settings.defaultAcmeServer} unless you choose production.` : '') }, ...(blocking.length ? [] : buttons));
+  const plan = p.plan;
+  const buttons: string[] = plan.issuer.letsEncryptProduction ? ['Issue with staging', 'Use production…'] : p.needsManual ? ['Create the TXT records myself'] : ['Issue'];
+  deps.log.info(`plan for ${plan.certificate.namespace}/${plan.certificate.name}:\n${describePlan(p)}`);
+  const detail = describePlan(p) + (plan.issuer.letsEncryptProduction ? `\n\nThe Issuer points at Let's Encrypt production; Certsmith uses ${p.defaultServer} unless you choose production.` : '');
+  const choice = await vscode.window.showInformationMessage(`Issue ${plan.certificate.namespace}/${plan.certificate.name}?`, { modal: true, detail }, ...(p.blocking?.length ? [] : buttons));
   if (!choice) return undefined;
+  let production = false;
   if (choice === 'Use production…') {
     const sure = await vscode.window.showWarningMessage(
-      'Request a real, publicly trusted certificate from Let\'s Encrypt production?',
-      { modal: true, detail: 'It counts against Let\'s Encrypt\'s rate limits and is logged in Certificate Transparency for the names in it.' },
+      "Request a real, publicly trusted certificate from Let's Encrypt production?",
+      { modal: true, detail: "It counts against Let's Encrypt's rate limits and is logged in Certificate Transparency for the names in it." },
       'Use production',
     );
     if (sure !== 'Use production') return undefined;
-    override = undefined;
-    server = LETS_ENCRYPT_PRODUCTION;
+    production = true;
   }
-  if (choice === 'Create the TXT records myself') manual = true;
-  if (!(await supplySecrets(plan, resources, deps))) return undefined;
-
-  const summary = await run({ target, resources, settings, outDir, acmeServerOverride: override, dns01Manual: manual, title: `Certsmith: issuing ${plan.certificate.namespace}/${plan.certificate.name}` }, deps);
-  if (!summary) return undefined;
-  await record(target, summary, outDir, plan.issuer.type === 'ACME' ? server : undefined, deps);
-  void vscode.window.showInformationMessage(`Certsmith: issued ${summary.dnsNames.join(', ') || plan.certificate.name}, valid until ${summary.notAfter.slice(0, 10)}; Secret written to ${path.relative(folder?.uri.fsPath ?? '', outDir) || outDir}.`, 'Inspect', 'Export Secret Manifest').then((b) => {
-    if (b === 'Inspect') void vscode.commands.executeCommand('certsmith.inspectChain', { kind: 'certificate', name: target.name, namespace: summary.namespace });
-    if (b === 'Export Secret Manifest') void vscode.commands.executeCommand('certsmith.exportSecretManifest', { name: target.name, namespace: summary.namespace });
+  const r = await runIssue(client, { ...target, production, dns01Manual: choice === 'Create the TXT records myself' }, `Certsmith: issuing ${plan.certificate.namespace}/${plan.certificate.name}`, deps);
+  if (!r) return undefined;
+  await record(target, r, deps);
+  const s = r.summary!;
+  const folder = target.uri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(target.uri)) : vscode.workspace.workspaceFolders?.[0];
+  void vscode.window.showInformationMessage(`Certsmith: issued ${s.dnsNames.join(', ') || plan.certificate.name}, valid until ${s.notAfter.slice(0, 10)}; Secret written to ${path.relative(folder?.uri.fsPath ?? '', r.outDir!) || r.outDir}.`, 'Inspect', 'Export Secret Manifest').then((b) => {
+    if (b === 'Inspect') void vscode.commands.executeCommand(EDITOR_COMMANDS.inspectChain, { kind: 'certificate', name: target.name, namespace: s.namespace });
+    if (b === 'Export Secret Manifest') void vscode.commands.executeCommand(EDITOR_COMMANDS.exportSecretManifest, { name: target.name, namespace: s.namespace });
   });
-  return summary;
+  return s;
 }
 
-export async function renewCommand(arg: unknown, deps: IssueDeps): Promise<IssueSummary | undefined> {
+export async function renewCommand(arg: unknown, deps: IssueDeps): Promise<IssueResult['summary']> {
   if (!requireTrust('renewing certificates')) return undefined;
-  const target = await chooseCertificate(arg, deps);
+  const client = await deps.client();
+  const target = await chooseCertificate(arg, client);
   if (!target) return undefined;
-  const settings = readSettings();
-  const { resources } = await workspaceResources(deps.issued);
-  const ns = target.namespace ?? resources.find('Certificate', target.name, undefined, 'cert-manager.io')?.namespace ?? 'default';
-  const previous = deps.issued.get(ns, target.name);
+  const previous = deps.issued.all().find((r) => r.certificate === target.name && (target.namespace == null || r.namespace === target.namespace));
   if (!previous) {
-    const b = await vscode.window.showInformationMessage(`Certsmith: ${ns}/${target.name} has not been issued here yet.`, 'Issue…');
-    if (b) return issueCommand(target, deps);
-    return undefined;
+    const b = await vscode.window.showInformationMessage(`Certsmith: ${target.namespace ? `${target.namespace}/` : ''}${target.name} has not been issued here yet.`, 'Issue…');
+    return b ? issueCommand(target, deps) : undefined;
   }
-  let plan: IssuancePlan;
-  try {
-    plan = planIssuance(resources, { certificate: target.name, namespace: target.namespace ?? undefined, clusterResourceNamespace: settings.clusterResourceNamespace, http01Listen: settings.http01Listen });
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Certsmith: ${(e as Error).message}`);
-    return undefined;
-  }
-  if (!(await supplySecrets(plan, resources, deps))) return undefined;
-  const override = plan.issuer.type === 'ACME' && previous.acmeServer && previous.acmeServer !== plan.issuer.acmeServer ? previous.acmeServer : undefined;
-  const summary = await run({ target, resources, settings, outDir: previous.outDir, acmeServerOverride: override, dns01Manual: false, title: `Certsmith: renewing ${ns}/${target.name}` }, deps);
-  if (!summary) return undefined;
-  await record(target, summary, previous.outDir, previous.acmeServer, deps);
-  void vscode.window.showInformationMessage(`Certsmith: renewed ${ns}/${target.name}${summary.keyReused ? ' with the same private key (rotationPolicy: Never)' : ' with a new private key'}; valid until ${summary.notAfter.slice(0, 10)}.`);
-  return summary;
+  const r = await runIssue(client, { ...target, namespace: previous.namespace, renew: { outDir: previous.outDir, acmeServer: previous.acmeServer } }, `Certsmith: renewing ${previous.namespace}/${target.name}`, deps);
+  if (!r) return undefined;
+  await record(target, r, deps);
+  void vscode.window.showInformationMessage(`Certsmith: renewed ${previous.namespace}/${target.name}${r.summary!.keyReused ? ' with the same private key (rotationPolicy: Never)' : ' with a new private key'}; valid until ${r.summary!.notAfter.slice(0, 10)}.`);
+  return r.summary;
 }
-

@@ -6,11 +6,9 @@
  * (`certsmith/certificates`, refreshed on `certsmith/certificatesChanged`).
  */
 import * as vscode from 'vscode';
-import type { IssuedRecord, IssuedStore } from '../issuance/issued-store.js';
-import { readSettings } from '../settings.js';
-import type { CertificateEntry } from '../../engine/language/certificate-list.js';
-
-export type { CertificateEntry } from '../../engine/language/certificate-list.js';
+import type { IssuedRecord, IssuedStore } from './issued-store.js';
+import { expiryWarningDays } from '../settings.js';
+import type { CertificateEntry } from '../../protocol/messages.js';
 
 const DAY = 86_400_000;
 
@@ -58,7 +56,7 @@ export class CertificatesView implements vscode.TreeDataProvider<CertificateEntr
       return;
     }
     const left = Date.parse(next.notAfter) - now;
-    const warn = left < readSettings().expiryWarningDays * DAY;
+    const warn = left < expiryWarningDays() * DAY;
     this.status.text = `$(${left <= 0 ? 'error' : warn ? 'warning' : 'shield'}) ${next.certificate}: ${left <= 0 ? 'expired' : days(left)}`;
     this.status.tooltip = `Certsmith: ${next.namespace}/${next.certificate} (locally issued) expires ${next.notAfter}; cert-manager would renew it at ${next.renewalTime}.`;
     this.status.backgroundColor = left <= 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
@@ -78,7 +76,7 @@ export class CertificatesView implements vscode.TreeDataProvider<CertificateEntr
       const left = Date.parse(rec.notAfter) - Date.now();
       item.description = `${issuer} · ${left <= 0 ? 'expired' : `expires in ${days(left)}`} · renew ${rec.renewalTime.slice(0, 10)}`;
       item.contextValue = 'certificate-issued';
-      item.iconPath = new vscode.ThemeIcon(left <= 0 ? 'error' : left < readSettings().expiryWarningDays * DAY ? 'warning' : 'verified');
+      item.iconPath = new vscode.ThemeIcon(left <= 0 ? 'error' : left < expiryWarningDays() * DAY ? 'warning' : 'verified');
     } else {
       item.description = `${issuer} · not issued here`;
       item.contextValue = 'certificate';

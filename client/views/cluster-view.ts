@@ -3,19 +3,13 @@
  * its ClusterIssuers and its namespaces, each with Issuers and Certificates,
  * with their Ready state and, for Certificates, the expiry. Selecting a
  * Certificate shows its status (and its Secret's chain); another context
- * switches to it. The data comes from three LIST requests per refresh
- * (engine/cluster/cluster-overview.ts), loaded through `load` so that this
- * file, registered at activation, does not load the Kubernetes client.
+ * switches to it. The data comes from the language server
+ * (certsmith/clusterOverview: three LIST requests per refresh).
  */
 import * as vscode from 'vscode';
-import type { ClusterOverview, OverviewCertificate, OverviewIssuer } from '../../engine/cluster/cluster-overview.js';
-
-export interface ClusterTreeData {
-  contexts: { name: string; current: boolean; server?: string }[];
-  overview?: ClusterOverview;
-  /** Why nothing could be loaded (no kubeconfig, unreachable ...). */
-  problem?: string;
-}
+import type { OverviewCertificate, OverviewIssuer } from '../../engine/cluster/cluster-overview.js';
+import { EDITOR_COMMANDS } from '../../protocol/commands.js';
+import type { ClusterTreeData } from '../../protocol/messages.js';
 
 type Node =
   | { type: 'context'; name: string; current: boolean; server?: string }
@@ -94,7 +88,7 @@ export class ClusterView implements vscode.TreeDataProvider<Node>, vscode.Dispos
         item.description = node.current ? `current${node.server ? ` · ${node.server}` : ''}` : node.server;
         item.iconPath = new vscode.ThemeIcon(node.current ? 'cloud' : 'circle-outline');
         item.contextValue = node.current ? 'context-current' : 'context';
-        if (!node.current) item.command = { command: 'certsmith.cluster.switchContext', title: 'Switch to this context', arguments: [{ context: node.name }] };
+        if (!node.current) item.command = { command: EDITOR_COMMANDS.clusterSwitchContext, title: 'Switch to this context', arguments: [{ context: node.name }] };
         item.tooltip = node.current ? `Context "${node.name}" (in use)` : `Switch to context "${node.name}"`;
         return item;
       }
@@ -131,7 +125,7 @@ export class ClusterView implements vscode.TreeDataProvider<Node>, vscode.Dispos
           `**${c.namespace}/${c.name}** → Secret \`${c.secretName ?? '?'}\`\n\n${c.dnsNames.map((d) => `- ${d}`).join('\n')}\n\n${state}${c.message ? `: ${c.message}` : ''}${c.notAfter ? `\n\nNot after ${c.notAfter}` : ''}${c.renewalTime ? `, renewal ${c.renewalTime}` : ''}`,
         );
         item.contextValue = 'cluster-certificate';
-        item.command = { command: 'certsmith.cluster.showStatus', title: 'Show Certificate Status', arguments: [{ name: c.name, namespace: c.namespace }] };
+        item.command = { command: EDITOR_COMMANDS.clusterShowStatus, title: 'Show Certificate Status', arguments: [{ name: c.name, namespace: c.namespace }] };
         return item;
       }
       case 'message': {

@@ -2,11 +2,12 @@
  * What was issued locally, per Certificate (namespace/name), kept in the
  * workspace state: where the result is, its validity, cert-manager's renewal
  * time, the issuer, and the ACME server used (so that "Renew" goes to the
- * same CA). The files themselves are under the output directory
- * (`certsmith.outputDirectory`, default .certsmith/issued/<namespace>/<secretName>,
- * with a .gitignore so that keys are never committed by accident).
+ * same CA). The files themselves are under the output directory the
+ * language server writes them to (`certsmith.outputDirectory`, default
+ * .certsmith/issued/<namespace>/<secretName>, with a .gitignore so that keys
+ * are never committed by accident).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -51,13 +52,4 @@ export class IssuedStore {
   dispose(): void {
     this.changed.dispose();
   }
-}
-
-/** The output directory for a Certificate's Secret, with a .gitignore at the root of the output tree. */
-export function outputDirFor(folder: vscode.WorkspaceFolder | undefined, fallback: vscode.Uri, setting: string, namespace: string, secretName: string): string {
-  const base = path.isAbsolute(setting) ? setting : path.join(folder?.uri.fsPath ?? fallback.fsPath, setting || '.certsmith/issued');
-  mkdirSync(base, { recursive: true });
-  const ignore = path.join(base, '.gitignore');
-  if (!existsSync(ignore)) writeFileSync(ignore, '# Issued certificates and private keys (written by Certsmith): never commit them.\n*\n');
-  return path.join(base, namespace, secretName);
 }

@@ -6,21 +6,21 @@
  */
 import * as vscode from 'vscode';
 
-export const CLUSTER_SCHEME = 'certsmith-cluster';
+export const VIRTUAL_SCHEME = 'certsmith-cluster';
 
-export class ClusterDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class VirtualDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly texts = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly registration: vscode.Disposable;
 
   constructor() {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(CLUSTER_SCHEME, this);
+    this.registration = vscode.workspace.registerTextDocumentContentProvider(VIRTUAL_SCHEME, this);
   }
 
   /** Stores (or replaces) a document and returns its URI. */
   put(path: string, text: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: CLUSTER_SCHEME, path: `/${path.replace(/^\/+/, '')}` });
+    const uri = vscode.Uri.from({ scheme: VIRTUAL_SCHEME, path: `/${path.replace(/^\/+/, '')}` });
     this.texts.set(uri.toString(), text);
     this.changed.fire(uri);
     return uri;

@@ -34,6 +34,8 @@ export interface KubeconfigOptions {
   env?: Record<string, string | undefined>;
   /** The home directory for ~/.kube/config (default $HOME, else os.homedir()). */
   home?: string;
+  /** How messages name the kubeconfig and context choices (default the CLI's flags); the editor names its settings. */
+  names?: { kubeconfig: string; context: string };
 }
 
 /** Where the namespace came from: -n/--namespace, the editor's choice (a default only: documents may name others), the context, or none. */
@@ -45,6 +47,8 @@ export interface ClusterTarget {
   kc: KubeConfig;
   /** The files that were read, in order. */
   files: string[];
+  /** Where that list came from: the option, KUBECONFIG, or ~/.kube/config. */
+  filesFrom: 'option' | 'KUBECONFIG' | '~/.kube/config';
   context: string;
   /** The kubeconfig's names of the context's cluster and user entries. */
   cluster: string;
@@ -58,10 +62,11 @@ export interface ClusterTarget {
 }
 
 /** The kubeconfig files in the order kubectl reads them. */
-export function kubeconfigFiles(options: KubeconfigOptions = {}): { files: string[]; from: string } {
+export function kubeconfigFiles(options: KubeconfigOptions = {}): { files: string[]; from: ClusterTarget['filesFrom'] } {
+  const flag = options.names?.kubeconfig ?? '--kubeconfig';
   if (options.kubeconfig) {
-    if (!existsSync(options.kubeconfig)) throw new ClusterError('config', `the kubeconfig ${options.kubeconfig} (--kubeconfig) does not exist`);
-    return { files: [options.kubeconfig], from: '--kubeconfig' };
+    if (!existsSync(options.kubeconfig)) throw new ClusterError('config', `the kubeconfig ${options.kubeconfig} (${flag}) does not exist`);
+    return { files: [options.kubeconfig], from: 'option' };
   }
   const env = options.env ?? process.env;
   const list = env.KUBECONFIG;
@@ -73,12 +78,12 @@ export function kubeconfigFiles(options: KubeconfigOptions = {}): { files: strin
       seen.add(f);
       return existsSync(f) && !statSync(f).isDirectory();
     });
-    if (files.length === 0) throw new ClusterError('config', `none of the files in KUBECONFIG exists (${named.join(delimiter)})`, 'Set KUBECONFIG to your kubeconfig file(s), or pass --kubeconfig FILE.');
+    if (files.length === 0) throw new ClusterError('config', `none of the files in KUBECONFIG exists (${named.join(delimiter)})`, options.names ? `Set KUBECONFIG to your kubeconfig file(s), or name one with ${flag}.` : 'Set KUBECONFIG to your kubeconfig file(s), or pass --kubeconfig FILE.');
     return { files, from: 'KUBECONFIG' };
   }
   const home = options.home ?? (env.HOME || homedir());
   const file = join(home, '.kube', 'config');
-  if (!existsSync(file)) throw new ClusterError('config', `no kubeconfig: ${file} does not exist and KUBECONFIG is not set`, 'Pass --kubeconfig FILE, set KUBECONFIG, or create ~/.kube/config (your cluster provider\'s CLI writes one).');
+  if (!existsSync(file)) throw new ClusterError('config', `no kubeconfig: ${file} does not exist and KUBECONFIG is not set`, `${options.names ? `Name one with ${flag}` : 'Pass --kubeconfig FILE'}, set KUBECONFIG, or create ~/.kube/config (your cluster provider's CLI writes one).`);
   return { files: [file], from: '~/.kube/config' };
 }
 
@@ -109,17 +114,18 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): ClusterTarget {
     for (const u of kc.getUsers() ?? []) if (!users.has(u.name)) users.set(u.name, u);
     for (const c of kc.getContexts() ?? []) if (!contexts.has(c.name)) contexts.set(c.name, c);
   }
-  const where = from === '--kubeconfig' ? files[0] : `${from} (${files.join(delimiter)})`;
+  const where = from === 'option' ? files[0] : `${from} (${files.join(delimiter)})`;
+  const contextFlag = options.names?.context ?? '--context';
   const contextName = options.context || current;
   const names = [...contexts.keys()];
   if (!contextName) {
-    throw new ClusterError('config', `the kubeconfig ${where} has no current-context`, names.length ? `Pass --context NAME (contexts: ${names.join(', ')}).` : 'It has no contexts either.');
+    throw new ClusterError('config', `the kubeconfig ${where} has no current-context`, names.length ? `${options.names ? `Choose one with ${contextFlag}` : 'Pass --context NAME'} (contexts: ${names.join(', ')}).` : 'It has no contexts either.');
   }
   const context = contexts.get(contextName);
   if (!context) {
     throw new ClusterError(
       'config',
-      `context "${contextName}"${options.context ? ' (--context)' : ' (current-context)'} is not in the kubeconfig ${where}`,
+      `context "${contextName}"${options.context ? ` (${contextFlag})` : ' (current-context)'} is not in the kubeconfig ${where}`,
       names.length ? `Contexts there: ${names.join(', ')}.` : 'It has no contexts.',
     );
   }
@@ -142,6 +148,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): ClusterTarget {
   return {
     kc,
     files,
+    filesFrom: from,
     context: contextName,
     cluster: context.cluster,
     user: context.user,

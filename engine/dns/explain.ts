@@ -2,7 +2,7 @@
  * One-line explanations of a nameserver's answer, for people: the CLI's text
  * output, and the editor's per-nameserver table.
  */
-import { formatTtl } from './durations.js';
+import { formatDuration, formatTtl } from './durations.js';
 import type { NameserverResult, PropagationReport } from './propagation.js';
 
 export type ResultStatus = 'ok' | 'stale' | 'missing' | 'timeout' | 'error';
@@ -50,4 +50,22 @@ export function summarize(report: PropagationReport): string {
   const ok = report.nameservers.filter((n) => n.matched).length;
   const what = report.expected.length === 0 ? 'a TXT value' : report.expected.length === 1 ? 'the expected value' : `all ${report.expected.length} expected values`;
   return `${ok} of ${report.nameservers.length} nameserver${report.nameservers.length === 1 ? '' : 's'} hold${ok === 1 && report.nameservers.length === 1 ? 's' : ''} ${what}`;
+}
+
+/** A report as `certsmith dns check` prints it: the verdict, the zone, one line per nameserver. */
+export function renderPropagationText(report: PropagationReport): string {
+  const lines: string[] = [];
+  lines.push(`${report.name}: ${report.propagated ? 'propagated' : 'NOT propagated'} (${summarize(report)}; ${formatDuration(report.elapsedMs)})`);
+  if (report.cname.length) lines.push(`  CNAME: ${[report.name, ...report.cname].join(' -> ')}`);
+  lines.push(`  zone: ${report.zone || '(unknown)'}`);
+  if (report.expected.length) lines.push(`  expected: ${report.expected.map((v) => JSON.stringify(v)).join(', ')}`);
+  const label = (n: PropagationReport['nameservers'][number]) => (n.nameserver ? `${n.nameserver} ${n.server}` : n.server);
+  const width = Math.max(...report.nameservers.map((n) => label(n).length), 6);
+  for (const n of report.nameservers) {
+    const e = explainResult(n, report.expected);
+    const status = e.status.toUpperCase().padEnd(7);
+    const role = n.role === 'authoritative' ? 'authoritative' : 'recursive    ';
+    lines.push(`  ${status} ${role} ${label(n).padEnd(width)}  ${n.rcode.padEnd(8)} ${e.reason}`);
+  }
+  return lines.join('\n') + '\n';
 }

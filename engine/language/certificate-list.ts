@@ -2,17 +2,11 @@
  * The Certificates of a workspace, each with the issuer it resolves to under
  * cert-manager's namespace rules (the same resolution as the cross-resource
  * checks, engine/rules/cross/check-workspace.ts), and which of its names go to
- * a DNS-01 solver. Backs the `certsmith/certificates` request (a tree view in
- * the editor) and the code lenses (code-lenses.ts).
- *
- * Wire contract of the request (no params):
- *   `certsmith/certificates` → CertificatesResult
- * and of the notification the server sends, without params and debounced,
- * whenever that result could have changed:
- *   `certsmith/certificatesChanged`
+ * a DNS-01 solver. Backs the language server's list of Certificates (a tree
+ * view in the editor) and the code lenses (code-lenses.ts).
  *
  * Everything here is computed from the facts each object's check extracted
- * (engine/workspace/object-facts.ts): no document is re-parsed.
+ * (engine/rules/cross/object-facts.ts): no document is re-parsed.
  */
 import type { Range } from '../core/position.js';
 import { LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING } from '../acme/acme-servers.js';
@@ -20,10 +14,6 @@ import { certificateIssuerRef, issuerIdentity, matchingIssuers, solverForName, t
 import type { CertificateFacts } from '../rules/cross/object-facts.js';
 import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
 
-/** The request's method. */
-export const CERTIFICATES_REQUEST = 'certsmith/certificates';
-/** The notification's method (no params). */
-export const CERTIFICATES_CHANGED_NOTIFICATION = 'certsmith/certificatesChanged';
 
 /** Zero-based, UTF-16 code units, as in LSP. */
 export interface LspPosition {
@@ -66,9 +56,6 @@ export interface CertificateEntry {
   issuer: CertificateIssuer | null;
 }
 
-export interface CertificatesResult {
-  certificates: CertificateEntry[];
-}
 
 /** An issuer of the workspace, with where it is. */
 export interface WorkspaceIssuer extends IssuerIdentity {

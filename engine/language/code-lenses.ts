@@ -1,27 +1,27 @@
 /**
- * Code lenses: commands shown above the objects of a manifest file. Their ids
- * and arguments are a contract with the editor extension, which implements
- * the commands:
+ * Code lenses: actions shown above the objects of a manifest file, with their
+ * arguments. The language server names each action's command
+ * (protocol/commands.ts: the editor's own, or the server's for any LSP
+ * client); the actions and their arguments are:
  *
  * - above each cert-manager Certificate (its first line):
  *   - "Issue (staging)" (ACME issuer on Let's Encrypt, production or staging),
  *     "Issue" (other ACME servers, issuer not found, Vault, Venafi),
- *     "Issue (local)" (SelfSigned, CA) → `certsmith.issueCertificate`
+ *     "Issue (local)" (SelfSigned, CA) → issue
  *     `[{ uri, name, namespace }]`;
- *   - "Inspect" → `certsmith.inspectChain` `[{ kind: 'certificate', uri, name, namespace }]`;
+ *   - "Inspect" → inspect `[{ kind: 'certificate', uri, name, namespace }]`;
  *   - with an ACME issuer that would solve at least one of its names with
- *     DNS-01: "Check DNS-01" → `certsmith.checkDns01` `[{ names }]` (those names);
+ *     DNS-01: "Check DNS-01" → checkDns01 `[{ names }]` (those names);
  * - above each v1 Secret whose data or stringData holds tls.crt:
- *   "Inspect chain" → `certsmith.inspectChain` `[{ kind: 'secret', uri, range }]`
+ *   "Inspect chain" → inspect `[{ kind: 'secret', uri, range }]`
  *   (range: the Secret object);
  * - above each `dns01:` key of an ACME issuer's solver: "Check DNS-01
- *   propagation" → `certsmith.checkDns01` `[{ names }]`, the names of the
+ *   propagation" → checkDns01 `[{ names }]`, the names of the
  *   workspace's Certificates that this issuer and this solver would validate.
  *
  * - with `cluster` (a cluster is configured), above every object that has a
- *   kind and a name: "Apply" → `certsmith.cluster.apply` and "Diff" →
- *   `certsmith.cluster.diff` `[{ uri, range }]` (range: that object), and
- *   above Certificates "Status" → `certsmith.cluster.showStatus`
+ *   kind and a name: "Apply" → apply and "Diff" → diff `[{ uri, range }]`
+ *   (range: that object), and above Certificates "Status" → status
  *   `[{ name, namespace }]`.
  *
  * Issuers are resolved and solvers picked as the cross-resource checks do
@@ -32,13 +32,6 @@ import type { Range } from '../core/position.js';
 import type { ObjectSummary } from '../rules/check-document.js';
 import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
 import { dns01Names, isLetsEncrypt, objectRange, resolveWorkspace, type LspRange, type ResolvedCertificate, type WorkspaceIssuer } from './certificate-list.js';
-
-export const ISSUE_CERTIFICATE_COMMAND = 'certsmith.issueCertificate';
-export const INSPECT_CHAIN_COMMAND = 'certsmith.inspectChain';
-export const CHECK_DNS01_COMMAND = 'certsmith.checkDns01';
-export const CLUSTER_APPLY_COMMAND = 'certsmith.cluster.apply';
-export const CLUSTER_DIFF_COMMAND = 'certsmith.cluster.diff';
-export const CLUSTER_STATUS_COMMAND = 'certsmith.cluster.showStatus';
 
 export interface ClusterObjectArgs {
   uri: string;
@@ -68,18 +61,18 @@ export interface CheckDns01Args {
   names: string[];
 }
 
-export type LensCommand =
-  | { title: 'Issue' | 'Issue (staging)' | 'Issue (local)'; command: typeof ISSUE_CERTIFICATE_COMMAND; arguments: [IssueCertificateArgs] }
-  | { title: 'Inspect' | 'Inspect chain'; command: typeof INSPECT_CHAIN_COMMAND; arguments: [InspectChainArgs] }
-  | { title: 'Check DNS-01' | 'Check DNS-01 propagation'; command: typeof CHECK_DNS01_COMMAND; arguments: [CheckDns01Args] }
-  | { title: 'Apply'; command: typeof CLUSTER_APPLY_COMMAND; arguments: [ClusterObjectArgs] }
-  | { title: 'Diff'; command: typeof CLUSTER_DIFF_COMMAND; arguments: [ClusterObjectArgs] }
-  | { title: 'Status'; command: typeof CLUSTER_STATUS_COMMAND; arguments: [{ name: string; namespace: string | null }] };
+export type LensAction =
+  | { title: 'Issue' | 'Issue (staging)' | 'Issue (local)'; action: 'issue'; arguments: [IssueCertificateArgs] }
+  | { title: 'Inspect' | 'Inspect chain'; action: 'inspect'; arguments: [InspectChainArgs] }
+  | { title: 'Check DNS-01' | 'Check DNS-01 propagation'; action: 'checkDns01'; arguments: [CheckDns01Args] }
+  | { title: 'Apply'; action: 'apply'; arguments: [ClusterObjectArgs] }
+  | { title: 'Diff'; action: 'diff'; arguments: [ClusterObjectArgs] }
+  | { title: 'Status'; action: 'status'; arguments: [{ name: string; namespace: string | null }] };
 
-export interface CommandLens {
+export interface ActionLens {
   /** A single line, in file positions. */
   range: Range;
-  command: LensCommand;
+  command: LensAction;
 }
 
 function issueTitle(c: ResolvedCertificate): 'Issue' | 'Issue (staging)' | 'Issue (local)' {
@@ -90,7 +83,7 @@ function issueTitle(c: ResolvedCertificate): 'Issue' | 'Issue (staging)' | 'Issu
 }
 
 /** The code lenses of one file of the workspace, in file order. */
-export function codeLenses(ws: Workspace, uri: string, options: CodeLensOptions = {}): CommandLens[] {
+export function codeLenses(ws: Workspace, uri: string, options: CodeLensOptions = {}): ActionLens[] {
   const file = ws.get(uri);
   if (!file || file.documents.length === 0) return [];
   const resolved = resolveWorkspace(ws);
@@ -114,7 +107,7 @@ export function codeLenses(ws: Workspace, uri: string, options: CodeLensOptions 
     }
   }
 
-  const out: CommandLens[] = [];
+  const out: ActionLens[] = [];
   for (const doc of file.documents) {
     for (const object of doc.checked.objects) {
       const f = object.facts;
@@ -123,31 +116,31 @@ export function codeLenses(ws: Workspace, uri: string, options: CodeLensOptions 
       const at = (offset: number): Range => objectRange(entry, offset, offset);
       if (options.cluster && object.kind && object.name) {
         const args: ClusterObjectArgs = { uri, range: objectRange(entry, object.start, object.end) };
-        out.push({ range: at(object.start), command: { title: 'Apply', command: CLUSTER_APPLY_COMMAND, arguments: [args] } });
-        out.push({ range: at(object.start), command: { title: 'Diff', command: CLUSTER_DIFF_COMMAND, arguments: [args] } });
-        if (f.type === 'Certificate') out.push({ range: at(object.start), command: { title: 'Status', command: CLUSTER_STATUS_COMMAND, arguments: [{ name: object.name, namespace: object.namespace ?? null }] } });
+        out.push({ range: at(object.start), command: { title: 'Apply', action: 'apply', arguments: [args] } });
+        out.push({ range: at(object.start), command: { title: 'Diff', action: 'diff', arguments: [args] } });
+        if (f.type === 'Certificate') out.push({ range: at(object.start), command: { title: 'Status', action: 'status', arguments: [{ name: object.name, namespace: object.namespace ?? null }] } });
       }
       if (f.type === 'Certificate') {
         const c = certificates.get(object);
         if (!c) continue; // no name: nothing to issue or inspect yet
         const namespace = object.namespace ?? null;
         const range = at(object.start);
-        out.push({ range, command: { title: issueTitle(c), command: ISSUE_CERTIFICATE_COMMAND, arguments: [{ uri, name: c.name, namespace }] } });
-        out.push({ range, command: { title: 'Inspect', command: INSPECT_CHAIN_COMMAND, arguments: [{ kind: 'certificate', uri, name: c.name, namespace }] } });
+        out.push({ range, command: { title: issueTitle(c), action: 'issue', arguments: [{ uri, name: c.name, namespace }] } });
+        out.push({ range, command: { title: 'Inspect', action: 'inspect', arguments: [{ kind: 'certificate', uri, name: c.name, namespace }] } });
         const names = dns01Names(c);
-        if (names.length > 0) out.push({ range, command: { title: 'Check DNS-01', command: CHECK_DNS01_COMMAND, arguments: [{ names }] } });
+        if (names.length > 0) out.push({ range, command: { title: 'Check DNS-01', action: 'checkDns01', arguments: [{ names }] } });
       } else if (f.type === 'Secret') {
         if (!f.hasTlsCrt) continue;
         out.push({
           range: at(object.start),
-          command: { title: 'Inspect chain', command: INSPECT_CHAIN_COMMAND, arguments: [{ kind: 'secret', uri, range: objectRange(entry, object.start, object.end) }] },
+          command: { title: 'Inspect chain', action: 'inspect', arguments: [{ kind: 'secret', uri, range: objectRange(entry, object.start, object.end) }] },
         });
       } else if (f.type === 'Issuer') {
         const issuer = issuers.get(object);
         f.solvers.forEach((s, k) => {
           if (!s.dns01Key) return;
           const names = [...(issuer ? solverNames.get(issuer)?.get(k) ?? [] : [])];
-          out.push({ range: at(s.dns01Key.start), command: { title: 'Check DNS-01 propagation', command: CHECK_DNS01_COMMAND, arguments: [{ names }] } });
+          out.push({ range: at(s.dns01Key.start), command: { title: 'Check DNS-01 propagation', action: 'checkDns01', arguments: [{ names }] } });
         });
       }
     }

@@ -31,6 +31,11 @@ export class Workspace {
     public maxFileBytes = DEFAULT_MAX_FILE_BYTES,
   ) {}
 
+  /** The text of every file (open documents and indexed ones). */
+  fileTexts(): { uri: string; text: string }[] {
+    return [...this.files].map(([uri, f]) => ({ uri, text: f.text }));
+  }
+
   /** Add or update a file's text; only changed documents are re-checked. */
   set(uri: string, text: string): UpdateStats {
     let f = this.files.get(uri);

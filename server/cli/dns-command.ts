@@ -10,7 +10,7 @@ import { formatNameserver } from '../../engine/dns/nameserver-address.js';
 import { PUBLIC_FALLBACK_NAMESERVERS, RESOLV_CONF } from '../../engine/dns/default-nameservers.js';
 import { DurationSyntaxError, formatDuration, parseDuration } from '../../engine/dns/durations.js';
 import { checkPropagation, PropagationCheckError, waitForPropagation, type PropagationReport } from '../../engine/dns/propagation.js';
-import { explainResult, summarize } from '../../engine/dns/explain.js';
+import { renderPropagationText, summarize } from '../../engine/dns/explain.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../../engine/dns/dns-client.js';
 import { outputFormat, parseCommandArgs, recursiveNameserversOption, recursiveOnlyOption, RECURSIVE_NAMESERVER_OPTIONS, UsageError, type CommandIO } from './command-io.js';
 
@@ -149,23 +149,6 @@ async function runDnsCheck(argv: string[], io: CommandIO): Promise<number> {
   }
 
   if (format === 'json') io.stdout(JSON.stringify(report) + '\n');
-  else io.stdout(renderText(report));
+  else io.stdout(renderPropagationText(report));
   return report.propagated ? 0 : 1;
-}
-
-function renderText(report: PropagationReport): string {
-  const lines: string[] = [];
-  lines.push(`${report.name}: ${report.propagated ? 'propagated' : 'NOT propagated'} (${summarize(report)}; ${formatDuration(report.elapsedMs)})`);
-  if (report.cname.length) lines.push(`  CNAME: ${[report.name, ...report.cname].join(' -> ')}`);
-  lines.push(`  zone: ${report.zone || '(unknown)'}`);
-  if (report.expected.length) lines.push(`  expected: ${report.expected.map((v) => JSON.stringify(v)).join(', ')}`);
-  const label = (n: PropagationReport['nameservers'][number]) => (n.nameserver ? `${n.nameserver} ${n.server}` : n.server);
-  const width = Math.max(...report.nameservers.map((n) => label(n).length), 6);
-  for (const n of report.nameservers) {
-    const e = explainResult(n, report.expected);
-    const status = e.status.toUpperCase().padEnd(7);
-    const role = n.role === 'authoritative' ? 'authoritative' : 'recursive    ';
-    lines.push(`  ${status} ${role} ${label(n).padEnd(width)}  ${n.rcode.padEnd(8)} ${e.reason}`);
-  }
-  return lines.join('\n') + '\n';
 }

@@ -2,8 +2,8 @@
  * The language server's opt-in checks against a cluster, driven through the
  * real server bundle (dist/server.js --stdio, which requires dist/lsp-cluster.js
  * only when switched on) and a real kube-apiserver + etcd
- * (test/world/kube-apiserver.ts): certsmith/clusterSettings,
- * certsmith/checkAgainstCluster, certsmith/refreshClusterInventory, the dry run
+ * (test/world/kube-apiserver.ts): the certsmith.cluster.* settings,
+ * the dry run and inventory requests (protocol/messages.ts), the dry run
  * on save, the live Issuers/ClusterIssuers/Secrets in the cross-resource checks.
  *
  * Everything the servers write to their client is captured: no Secret value of
@@ -24,7 +24,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import type { CheckResult, InventoryResult } from '../../engine/language/cluster-protocol.js';
+import { CheckAgainstClusterRequest, RefreshClusterInventoryRequest } from '../../protocol/messages.js';
 import { ROOT } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { freePort } from '../world/free-port.js';
@@ -79,8 +79,10 @@ class ServerClient {
     await this.connection.sendNotification('initialized', {});
   }
 
+  /** The certsmith.cluster.* settings, as the VS Code extension sends them (workspace/didChangeConfiguration). */
   settings(s: { enabled: boolean; kubeconfig?: string; context?: string; namespace?: string; checkOnSave?: boolean }): void {
-    void this.connection.sendNotification('certsmith/clusterSettings', s);
+    const cluster = { checkAgainstCluster: s.enabled, kubeconfig: s.kubeconfig, context: s.context, namespace: s.namespace, checkOnSave: s.checkOnSave };
+    void this.connection.sendNotification('workspace/didChangeConfiguration', { settings: { certsmith: { cluster } } });
   }
 
   open(uri: string, text: string): void {
@@ -267,7 +269,7 @@ test('setting off: nothing is sent anywhere, no cluster code is loaded, no clust
   const first = await s.waitFor(u, (p) => withCode(p, 'schema-enum').length === 1, 'local diagnostics');
   s.save(u);
   await sleep(1500); // past the on-save debounce
-  const inventory = await s.request<InventoryResult>('certsmith/refreshClusterInventory');
+  const inventory = await s.connection.sendRequest(RefreshClusterInventoryRequest);
   assert.match(inventory.error ?? '', /cluster checks are off/);
   assert.deepEqual({ ...inventory, error: undefined }, { issuers: 0, clusterIssuers: 0, secrets: 0, error: undefined });
   assert.equal(listener.connections(), 0);
@@ -284,14 +286,14 @@ test('an address where nothing listens: the check answers an error naming the ad
   const u = docUri('cert.yaml');
   s.open(u, CERT_DSA);
   await s.waitFor(u, (p) => withCode(p, 'schema-enum').length === 1, 'local diagnostics');
-  const r = await s.request<CheckResult>('certsmith/checkAgainstCluster', { uri: u });
+  const r = await s.connection.sendRequest(CheckAgainstClusterRequest, { uri: u });
   assert.equal(r.context, 'gone-context');
   assert.equal(r.server, `https://127.0.0.1:${port}`);
   assert.equal(r.objects, 1);
   assert.equal(r.rejected, 0);
   assert.match(r.error ?? '', new RegExp(`^cannot reach the API server of context "gone-context" at https://127\\.0\\.0\\.1:${port}: connection refused\\. `));
   assert.doesNotMatch(r.error!, /\n|\s+at \S+ \(/, 'no stack trace');
-  const inventory = await s.request<InventoryResult>('certsmith/refreshClusterInventory');
+  const inventory = await s.connection.sendRequest(RefreshClusterInventoryRequest);
   assert.match(inventory.error ?? '', /connection refused/);
   assert.ok(s.alive);
   const other = docUri('other.yaml');
@@ -307,7 +309,7 @@ test('a silent API server: local diagnostics do not wait for it', { timeout: 90_
   const s = await startServer();
   s.settings({ enabled: true, kubeconfig });
   // The inventory is being read (and hangs) while documents are opened and edited.
-  const pending = s.request<InventoryResult>('certsmith/refreshClusterInventory');
+  const pending = s.connection.sendRequest(RefreshClusterInventoryRequest);
   const u = docUri('cert.yaml');
   const t0 = Date.now();
   s.open(u, CERT_DSA);
@@ -327,7 +329,7 @@ test('check against cluster: a CRD schema error comes as a certsmith-cluster dia
   const u = docUri('cert.yaml');
   s.open(u, CERT_DSA);
   await s.waitFor(u, (p) => withCode(p, 'schema-enum').length === 1, 'local diagnostics');
-  const r = await s.request<CheckResult>('certsmith/checkAgainstCluster', { uri: u });
+  const r = await s.connection.sendRequest(CheckAgainstClusterRequest, { uri: u });
   assert.deepEqual(r, { context: ADMIN_CONTEXT, namespace: 'apps', server: kube!.server, objects: 1, rejected: 1 });
   const p = s.diagnostics.get(u)!;
   const at = pos(CERT_DSA, 'algorithm: DSA', 'DSA');
@@ -399,7 +401,7 @@ spec:
   assert.deepEqual(withCode(local, 'issuer-not-found').map((d) => d.severity), [2, 2]);
   s.settings({ enabled: true, kubeconfig: kube!.adminKubeconfig });
   await s.waitFor(u, (p) => withCode(p, 'issuer-not-found').length === 0, 'live issuers seen');
-  const inventory = await s.request<InventoryResult>('certsmith/refreshClusterInventory');
+  const inventory = await s.connection.sendRequest(RefreshClusterInventoryRequest);
   assert.equal(inventory.error, undefined);
   assert.equal(inventory.denied, undefined);
   assert.ok(inventory.issuers >= 2 && inventory.clusterIssuers >= 1 && inventory.secrets >= 2, JSON.stringify(inventory));
@@ -448,7 +450,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: reader}]
   }
   const s = await startServer();
   s.settings({ enabled: true, kubeconfig: kube!.readerKubeconfig });
-  const inventory = await s.request<InventoryResult>('certsmith/refreshClusterInventory');
+  const inventory = await s.connection.sendRequest(RefreshClusterInventoryRequest);
   assert.equal(inventory.error, undefined);
   assert.deepEqual({ issuers: inventory.issuers, clusterIssuers: inventory.clusterIssuers, secrets: inventory.secrets }, { issuers: 1, clusterIssuers: 1, secrets: 0 });
   assert.deepEqual(inventory.denied, [

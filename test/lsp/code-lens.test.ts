@@ -2,15 +2,19 @@
  * Code lenses and the Certificate list over LSP (stdio), through the bundled
  * server: the command ids and arguments the editor extension relies on,
  * issuers resolved across files under cert-manager's namespace rules, DNS-01
- * lenses from the solver picker, TLS Secrets, the `certsmith/certificates`
- * request and its `certsmith/certificatesChanged` notification, and a large
+ * lenses from the solver picker, TLS Secrets, the Certificates request and
+ * its changed notification (protocol/messages.ts), and a large
  * file answered without re-parsing.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import { TestLspClient } from '../support/lsp-client.js';
-import type { CertificateEntry, CertificatesResult } from '../../engine/language/certificate-list.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CertificatesChangedNotification, CertificatesRequest, type CertificateEntry } from '../../protocol/messages.js';
+import { SERVER_COMMANDS } from '../../protocol/commands.js';
+import { tempDir } from '../support/temp.js';
 
 let client: TestLspClient;
 before(async () => {
@@ -52,7 +56,7 @@ async function refreshingClient(t: { after(fn: () => unknown): void }): Promise<
     rootUri: null,
     capabilities: { workspace: { codeLens: { refreshSupport: true } } },
     workspaceFolders: null,
-    initializationOptions: { indexWorkspace: false },
+    initializationOptions: { indexWorkspace: false, editorCommands: true },
   });
   await c.connection.sendNotification('initialized', {});
   return c;
@@ -287,7 +291,7 @@ test('certsmith/certificates: every Certificate with its issuer, resolved across
     'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: external\nspec:\n  secretName: ext-tls\n  dnsNames: [ext.example.com]\n  issuerRef:\n    name: ns-ca-5\n    kind: AWSPCAClusterIssuer\n    group: awspca.cert-manager.io\n',
   ].join('---\n');
   const u = await openAll({ 'issuers.yaml': issuersText, 'certs.yaml': certsText });
-  const result = await client.request<CertificatesResult>('certsmith/certificates', null);
+  const result = await client.connection.sendRequest(CertificatesRequest);
   assert.deepEqual(Object.keys(result), ['certificates']);
   const mine = result.certificates.filter((c) => c.uri === u['certs.yaml']);
   const certLines = certsText.split('\n');
@@ -354,7 +358,7 @@ test('certsmith/certificatesChanged arrives (debounced) after an edit that adds 
   await c.initialize();
   const received: number[] = [];
   const waiters: (() => void)[] = [];
-  c.connection.onNotification('certsmith/certificatesChanged', (params: unknown) => {
+  c.connection.onNotification(CertificatesChangedNotification.method, (params: unknown) => {
     assert.equal(params ?? null, null);
     received.push(Date.now());
     waiters.splice(0).forEach((w) => w());
@@ -380,7 +384,7 @@ test('certsmith/certificatesChanged arrives (debounced) after an edit that adds 
   c.change(u['issuer.yaml'], { start: { line: lines, character: 0 }, end: { line: lines, character: 0 } }, added);
   assert.equal(await gotIt, true, 'a notification after adding a Certificate');
   assert.ok(received[received.length - 1] - editedAt >= 250, `debounced (${received[received.length - 1] - editedAt} ms)`);
-  const list = await c.request<CertificatesResult>('certsmith/certificates', null);
+  const list = await c.connection.sendRequest(CertificatesRequest);
   assert.deepEqual(
     list.certificates.map((x) => [x.name, x.issuer?.name ?? null]),
     [['new-6', 'le-6']],
@@ -396,7 +400,7 @@ test('certsmith/certificatesChanged arrives (debounced) after an edit that adds 
   const gone = next(10_000);
   c.close(u['issuer.yaml']);
   assert.equal(await gone, true, 'a notification after the Certificate went away');
-  assert.deepEqual((await c.request<CertificatesResult>('certsmith/certificates', null)).certificates, []);
+  assert.deepEqual((await c.connection.sendRequest(CertificatesRequest)).certificates, []);
 });
 
 test('a client that can refresh code lenses is asked to when an issuer in another file gains a DNS-01 solver (the list itself is unchanged)', { timeout: 60_000 }, async (t) => {
@@ -408,7 +412,7 @@ test('a client that can refresh code lenses is asked to when an issuer in anothe
     onRefresh?.();
     return null;
   });
-  c.connection.onNotification('certsmith/certificatesChanged', () => void events.push('changed'));
+  c.connection.onNotification(CertificatesChangedNotification.method, () => void events.push('changed'));
   const dnsSolver = `      - dns01:
           rfc2136:
             nameserver: 192.0.2.53
@@ -465,7 +469,7 @@ test('a file of 2,000 Certificates: code lenses come in one pass', { timeout: 12
   t.diagnostic(`codeLens on 2,000 Certificates: ${first.toFixed(0)} ms, then ${second.toFixed(0)} ms`);
 });
 
-test('with a cluster configured (certsmith/clusterSettings lenses: true): Apply and Diff above each object, Status above Certificates; the client is asked to refresh', { timeout: 60_000 }, async (t) => {
+test('with a kubeconfig (the setting names one that exists): Apply and Diff above each object, Status above Certificates; the client is asked to refresh', { timeout: 60_000 }, async (t) => {
   const c = await refreshingClient(t);
   let refreshes = 0;
   let onRefresh: (() => void) | undefined;
@@ -482,7 +486,9 @@ test('with a cluster configured (certsmith/clusterSettings lenses: true): Apply 
   await until(() => refreshes >= 1, 'the refresh after opening the files');
   const counted = refreshes;
   const refreshed = new Promise<void>((resolve) => (onRefresh = resolve));
-  await c.connection.sendNotification('certsmith/clusterSettings', { enabled: false, lenses: true });
+  const kubeconfig = join(tempDir(t), 'kubeconfig');
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+  await c.settings({ cluster: { kubeconfig } });
   await refreshed;
   assert.ok(refreshes > counted);
   const ls = await lenses(u['both.yaml'], c);
@@ -506,4 +512,19 @@ test('with a cluster configured (certsmith/clusterSettings lenses: true): Apply 
   assert.equal(args.uri, u['both.yaml']);
   assert.equal(args.range.start.line, certLine);
   assert.deepEqual(ls.find((l) => l.command!.title === 'Status')!.command!.arguments, [{ name: 'api', namespace: 'ns9' }]);
+});
+
+test('a client without editor commands of its own (any LSP editor): lenses name the commands the server executes (workspace/executeCommand), which it announces', async (t) => {
+  const c = new TestLspClient(['lsp', '--stdio'], { indexWorkspace: false });
+  t.after(() => c.shutdown());
+  const init = (await c.initialize()) as { capabilities: { executeCommandProvider?: { commands: string[] } } };
+  assert.deepEqual(init.capabilities.executeCommandProvider?.commands, Object.values(SERVER_COMMANDS));
+  const u = await openAll({ 'generic.yaml': `${acmeIssuer('ClusterIssuer', 'le-g', LE_STAGING, HTTP01)}---\n${certificate('gen', 'le-g', { kind: 'ClusterIssuer', namespace: 'nsg', dnsNames: ['gen.example.org'] })}` }, c);
+  assert.deepEqual(
+    (await lenses(u['generic.yaml'], c)).map((l) => [l.command!.title, l.command!.command]),
+    [
+      ['Issue (staging)', SERVER_COMMANDS.issue],
+      ['Inspect', SERVER_COMMANDS.inspect],
+    ],
+  );
 });

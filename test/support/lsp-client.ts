@@ -3,6 +3,7 @@
  * CLI) and speaks LSP to it over its standard input and output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
@@ -26,10 +27,13 @@ export class TestLspClient {
 
   constructor(
     args: string[] = ['lsp', '--stdio'],
-    private readonly initializationOptions: Record<string, unknown> = { indexWorkspace: false },
+    /** As the VS Code extension says by default: it has the editor's own commands (code lenses name them). */
+    private readonly initializationOptions: Record<string, unknown> = { indexWorkspace: false, editorCommands: true },
     private readonly rootUri: string = pathToFileURL(ROOT).href,
+    /** The server's environment; by default the test's, with KUBECONFIG pointing nowhere (only a kubeconfig a test names is read). */
+    env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: join(ROOT, 'test', '.no-such-kubeconfig') },
   ) {
-    this.proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -105,6 +109,11 @@ export class TestLspClient {
 
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** Sends the `certsmith` settings as the VS Code extension does (workspace/didChangeConfiguration). */
+  settings(certsmith: Record<string, unknown>): Promise<void> {
+    return this.connection.sendNotification('workspace/didChangeConfiguration', { settings: { certsmith } });
   }
 
   get alive(): boolean {

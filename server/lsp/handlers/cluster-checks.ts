@@ -10,41 +10,27 @@
  * (cluster checks switched on, or a check asked for). Local diagnostics never
  * wait for it: everything here is asynchronous and publishes when it is done.
  *
- * Protocol (the VS Code client sends these; any LSP client may):
+ * Settings: certsmith.cluster.* (settings.ts resolves them once). When the
+ * checks are switched on, or the kubeconfig, context or namespace change,
+ * checks in flight are cancelled and their results dropped, cluster
+ * diagnostics are cleared and live data is forgotten; then, when on, the live
+ * inventory is read again. Nothing is sent to a cluster while the checks are
+ * off, except for an explicit certsmith/checkAgainstCluster (with the current
+ * settings; then no live inventory is read).
  *
- *   notification certsmith/clusterSettings (client → server)
- *     { enabled: boolean, kubeconfig?: string, context?: string, namespace?: string, checkOnSave?: boolean }
- *     Sent at start and on every change. kubeconfig: a file (~ and paths
- *     relative to the first workspace folder allowed), default KUBECONFIG,
- *     else ~/.kube/config; context: default the current-context; namespace:
- *     for objects that name none, default the context's; checkOnSave: default
- *     true. When enabled, kubeconfig, context or namespace change, checks in
- *     flight are cancelled and their results dropped, cluster diagnostics are
- *     cleared and live data is forgotten; then, when enabled, the live
- *     inventory is read again. Nothing is sent to a cluster while disabled
- *     (except for an explicit certsmith/checkAgainstCluster).
+ * certsmith/checkAgainstCluster { uri } → CheckResult: the server-side dry
+ * run (dryRun=All, fieldValidation=Strict, field manager certsmith) of the
+ * objects of that open document, as its text is now; its results are
+ * published with the local diagnostics for the uri. `stale`: the document
+ * changed during the check, its results were dropped.
  *
- *   request certsmith/checkAgainstCluster { uri: string }
- *     → { context, namespace, server, objects, rejected, error?, stale? }
- *     The server-side dry run (dryRun=All, fieldValidation=Strict, field
- *     manager certsmith) of the objects of that open document, as its text is
- *     now; its results are published with the local diagnostics for the uri.
- *     When enabled, the live inventory is refreshed at the same time, and the
- *     answer comes when both are published. It works while disabled too (an
- *     explicit request), with the settings last received, but then reads no
- *     live inventory. error: a message a person can act on (the context and
- *     address named: connection refused, certificate not trusted, 401, time
- *     limit, no such context), never a stack trace; the diagnostics of objects
- *     checked before the failure are still published. stale: true when the
- *     document changed during the check: its results were dropped.
+ * certsmith/refreshClusterInventory → InventoryResult: the live names
+ * (metadata-only lists: no Secret value is ever asked for); a 403 is not
+ * fatal (what is known is used).
  *
- *   request certsmith/refreshClusterInventory (no params)
- *     → { issuers, clusterIssuers, secrets, error?, denied?, notes?, context?, namespace?, server? }
- *     Reads the live names (metadata-only lists: no Secret value is ever
- *     asked for). denied: one sentence per list RBAC refused (a 403 is not
- *     fatal: what is known is used, the denied list is not checked against the
- *     cluster; a namespaced kind denied cluster-wide is read in the namespace).
- *     While disabled: no network, error says so.
+ * Apply and Diff results (cluster-actions.ts) are published here too, as the
+ * document's `certsmith-cluster` diagnostics: one place for what a cluster
+ * says about a document.
  *
  * Stale positions: cluster diagnostics belong to the document version they
  * were computed for. As soon as the text changes they are dropped (published
@@ -59,65 +45,57 @@
  * Gateway objects. The live inventory is refreshed with it when older than a
  * minute.
  */
-import type { Connection, Diagnostic as LspDiagnostic, TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Workspace } from '../../engine/workspace/workspace.js';
-import type { Diagnostic } from '../../engine/core/diagnostic.js';
-import type * as LspCluster from './lsp-cluster.js';
-import type { InventoryOutcome } from './lsp-cluster.js';
-import {
-  CHECK_AGAINST_CLUSTER_REQUEST,
-  CLUSTER_SETTINGS_NOTIFICATION,
-  REFRESH_CLUSTER_INVENTORY_REQUEST,
-  type CheckResult,
-  type ClusterSettings,
-  type InventoryResult,
-} from '../../engine/language/cluster-protocol.js';
-
-export { CHECK_AGAINST_CLUSTER_REQUEST, CLUSTER_SETTINGS_NOTIFICATION, REFRESH_CLUSTER_INVENTORY_REQUEST, type CheckResult, type InventoryResult };
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
+import type { Diagnostic } from '../../../engine/core/diagnostic.js';
+import { CheckAgainstClusterRequest, RefreshClusterInventoryRequest, type CheckResult, type InventoryResult } from '../../../protocol/messages.js';
+import type * as LspCluster from '../lsp-cluster.js';
+import type { InventoryOutcome } from '../lsp-cluster.js';
+import type { ClusterSettings } from '../settings.js';
+import type { ServerState } from '../server-state.js';
+import type { DiagnosticsPublisher } from '../diagnostics-publisher.js';
+import { toLspDiagnostic } from '../diagnostics-publisher.js';
+import { guardedAsync } from '../guard.js';
 
 const SAVE_DEBOUNCE_MS = 500;
 const INVENTORY_MAX_AGE_MS = 60_000;
 
-export interface ClusterChecksHost {
-  connection: Connection;
-  documents: TextDocuments<TextDocument>;
-  workspace: Workspace;
-  /** The workspace folders (the first is the base of a relative kubeconfig path). */
-  folders: () => string[];
-  /** Brings the workspace's copy of a document up to date. */
-  sync: (uri: string) => void;
-  /** Publishes a document's diagnostics (local + cross + diagnosticsFor). */
-  publish: (uri: string) => void;
-  /** Publishes the documents whose cross-resource findings changed. */
-  republishCross: () => void;
-  toLspDiagnostic: (d: Diagnostic) => LspDiagnostic;
-  log: (message: string) => void;
-  /** Whether the cluster code lenses are wanted changed (ask the client to refresh lenses). */
-  lensesChanged?: () => void;
-}
-
 export interface ClusterChecks {
   /** The cluster diagnostics of the document's current version (none when stale). */
   diagnosticsFor(uri: string): LspDiagnostic[];
+  /** Sets what a cluster said about a document's current version (apply, diff) and publishes it. */
+  setDiagnostics(uri: string, version: number, diagnostics: Diagnostic[]): void;
   /** The document's text changed (its cluster diagnostics are dropped, a pending on-save check cancelled). */
   changed(uri: string, version: number): void;
   closed(uri: string): void;
-  /** The client says a cluster is configured: code lenses get Apply, Diff and Status. */
-  lenses(): boolean;
+  saved(uri: string): void;
+  /** The lazily loaded cluster module. */
+  cluster(): typeof LspCluster;
+  /** The dry run of an open document (certsmith/checkAgainstCluster), its diagnostics published. */
+  check(uri: string): Promise<CheckResult>;
 }
 
-function normalize(p: unknown): Required<Pick<ClusterSettings, 'enabled' | 'checkOnSave'>> & ClusterSettings {
-  const o = (p && typeof p === 'object' ? p : {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  return { enabled: o.enabled === true, kubeconfig: str(o.kubeconfig), context: str(o.context), namespace: str(o.namespace), checkOnSave: o.checkOnSave !== false, lenses: o.lenses === true };
+const sameTarget = (a: ClusterSettings, b: ClusterSettings) =>
+  a.checkAgainstCluster === b.checkAgainstCluster && a.kubeconfig === b.kubeconfig && a.context === b.context && a.namespace === b.namespace && a.requestTimeoutMs === b.requestTimeoutMs;
+
+/** The lazily loaded cluster bundle (a separate bundle, see esbuild.config.mjs: required, not imported, so nothing loads it before now). */
+export function loadClusterModule(state: ServerState): () => typeof LspCluster {
+  let module: typeof LspCluster | undefined;
+  return () => {
+    if (!module) {
+      try {
+        module = require('./lsp-cluster.js') as typeof LspCluster;
+      } catch (e) {
+        throw new Error(`the cluster support (lsp-cluster.js next to the server) cannot be loaded: ${((e as Error)?.message ?? String(e)).split('\n')[0]}`);
+      }
+      state.log('Certsmith: cluster support loaded.');
+    }
+    return module;
+  };
 }
 
-const sameTarget = (a: ClusterSettings, b: ClusterSettings) => a.enabled === b.enabled && a.kubeconfig === b.kubeconfig && a.context === b.context && a.namespace === b.namespace;
-
-export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
-  const { connection, documents, workspace } = h;
-  let settings = normalize({});
+export function attachClusterChecks(state: ServerState, publisher: DiagnosticsPublisher): ClusterChecks {
+  const { connection, documents, workspace } = state;
+  let settings = state.settings.cluster;
   /** Bumped when the target changes: results of older generations are dropped. */
   let generation = 0;
   const byUri = new Map<string, { version: number; diagnostics: LspDiagnostic[] }>();
@@ -129,22 +107,12 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
   const inFlight = new Set<AbortController>();
   let inventoryRun: { generation: number; promise: Promise<InventoryResult> } | undefined;
   let inventoryAt = 0;
-
-  let module: typeof LspCluster | undefined;
-  const cluster = (): typeof LspCluster => {
-    if (!module) {
-      try {
-        // A separate bundle (see esbuild.config.mjs): required, not imported, so nothing loads it before now.
-        module = require('./lsp-cluster.js') as typeof LspCluster;
-      } catch (e) {
-        throw new Error(`the cluster support (lsp-cluster.js next to the server) cannot be loaded: ${((e as Error)?.message ?? String(e)).split('\n')[0]}`);
-      }
-      h.log('Certsmith: cluster checks loaded.');
-    }
-    return module;
+  const cluster = loadClusterModule(state);
+  const describe = (e: unknown): string => ((e as Error)?.message ?? String(e)).split('\n')[0]!;
+  const republish = (uri: string) => {
+    publisher.sync(uri);
+    publisher.publish(uri);
   };
-  const describe = (e: unknown): string => ((e as Error)?.message ?? String(e)).split('\n')[0];
-  const baseDir = () => h.folders()[0];
 
   const serialized = <T>(uri: string, fn: () => Promise<T>): Promise<T> => {
     const next = (queues.get(uri) ?? Promise.resolve()).catch(() => undefined).then(fn);
@@ -174,17 +142,16 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
     const gen = generation;
     let outcome: LspCluster.DryRunOutcome;
     try {
-      outcome = await withAbort((signal) => cluster().dryRunDocument(s, uri, doc.getText(), { baseDir: baseDir(), signal }));
+      outcome = await withAbort((signal) => cluster().dryRunDocument(s, uri, doc.getText(), { signal }));
     } catch (e) {
       return { ...none, error: describe(e) };
     }
     const { diagnostics, ...result } = outcome;
     if (gen !== generation) return { ...result, error: result.error ?? 'the cluster settings changed during the check: its results were dropped' };
     if (documents.get(uri)?.version !== version) return { ...result, stale: true };
-    if (result.error) h.log(`Certsmith: checking ${uri} against context "${result.context}": ${result.error}`);
-    byUri.set(uri, { version, diagnostics: diagnostics.map(h.toLspDiagnostic) });
-    h.sync(uri);
-    h.publish(uri);
+    if (result.error) state.log(`Certsmith: checking ${uri} against context "${result.context}": ${result.error}`);
+    byUri.set(uri, { version, diagnostics: diagnostics.map(toLspDiagnostic) });
+    republish(uri);
     return result;
   };
 
@@ -195,7 +162,7 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
     const promise = (async (): Promise<InventoryResult> => {
       let r: InventoryOutcome;
       try {
-        r = await withAbort((signal) => cluster().refreshInventory(s, { baseDir: baseDir(), signal }));
+        r = await withAbort((signal) => cluster().refreshInventory(s, { signal }));
       } catch (e) {
         return { issuers: 0, clusterIssuers: 0, secrets: 0, error: describe(e) };
       }
@@ -208,14 +175,14 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
         namespace: r.namespace,
         server: r.server,
       };
-      if (gen !== generation || !settings.enabled) return { ...result, error: result.error ?? 'the cluster settings changed meanwhile: this inventory was dropped' };
+      if (gen !== generation || !settings.checkAgainstCluster) return { ...result, error: result.error ?? 'the cluster settings changed meanwhile: this inventory was dropped' };
       inventoryAt = Date.now();
       // A context that cannot be read says nothing about what exists: check the files alone.
       workspace.setLive(r.error ? undefined : r.live);
-      h.republishCross();
-      if (r.error) h.log(`Certsmith: reading the Issuers, ClusterIssuers and Secrets of context "${r.context}": ${r.error}`);
-      else h.log(`Certsmith: context "${r.context}": ${r.counts.issuers} Issuers, ${r.counts.clusterIssuers} ClusterIssuers, ${r.counts.secrets} Secrets (names only).`);
-      for (const m of [...r.denied, ...r.notes]) h.log(`Certsmith: ${m}`);
+      publisher.republishCross();
+      if (r.error) state.log(`Certsmith: reading the Issuers, ClusterIssuers and Secrets of context "${r.context}": ${r.error}`);
+      else state.log(`Certsmith: context "${r.context}": ${r.counts.issuers} Issuers, ${r.counts.clusterIssuers} ClusterIssuers, ${r.counts.secrets} Secrets (names only).`);
+      for (const m of [...r.denied, ...r.notes]) state.log(`Certsmith: ${m}`);
       return result;
     })();
     inventoryRun = { generation: gen, promise };
@@ -225,13 +192,13 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
     return promise;
   };
 
-  connection.onNotification(CLUSTER_SETTINGS_NOTIFICATION, (params: unknown) => {
-    const next = normalize(params);
-    const changed = !sameTarget(next, settings);
-    const lensesChanged = next.lenses !== settings.lenses;
+  state.onSettings((now) => {
+    const next = now.cluster;
+    if (sameTarget(next, settings)) {
+      settings = next;
+      return;
+    }
     settings = next;
-    if (lensesChanged) h.lensesChanged?.();
-    if (!changed) return;
     generation++;
     for (const ac of inFlight) ac.abort();
     for (const t of saveTimers.values()) clearTimeout(t);
@@ -239,61 +206,47 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
     inventoryAt = 0;
     const had = [...byUri.keys()];
     byUri.clear();
-    for (const uri of had) {
-      h.sync(uri);
-      h.publish(uri);
-    }
+    for (const uri of had) republish(uri);
     if (workspace.live) {
       workspace.setLive(undefined);
-      h.republishCross();
+      publisher.republishCross();
     }
-    if (next.enabled) void refresh();
+    if (next.checkAgainstCluster && now.trusted) void refresh();
   });
 
-  connection.onRequest(CHECK_AGAINST_CLUSTER_REQUEST, async (params: { uri?: unknown } | undefined): Promise<CheckResult> => {
-    const uri = params?.uri;
+  const check = async (uri: string): Promise<CheckResult> => {
     if (typeof uri !== 'string') return { context: '', namespace: '', server: '', objects: 0, rejected: 0, error: 'certsmith/checkAgainstCluster needs { uri }' };
-    const inventory = settings.enabled ? refresh() : undefined;
+    if (!state.settings.trusted) return { context: '', namespace: '', server: '', objects: 0, rejected: 0, error: 'the workspace is not trusted: nothing is sent to a cluster' };
+    const inventory = settings.checkAgainstCluster ? refresh() : undefined;
     const result = await serialized(uri, () => runCheck(uri));
     await inventory;
     return result;
-  });
+  };
 
-  connection.onRequest(REFRESH_CLUSTER_INVENTORY_REQUEST, async (): Promise<InventoryResult> => {
-    if (!settings.enabled) return { issuers: 0, clusterIssuers: 0, secrets: 0, error: 'cluster checks are off (certsmith.cluster.enabled): nothing was read' };
-    return refresh();
-  });
+  connection.onRequest(
+    CheckAgainstClusterRequest,
+    guardedAsync(state, 'the cluster check', (error) => ({ context: '', namespace: '', server: '', objects: 0, rejected: 0, error }), (params) => check(params?.uri)),
+  );
 
-  documents.onDidSave((e) => {
-    if (!settings.enabled || !settings.checkOnSave) return;
-    const uri = e.document.uri;
-    clearTimeout(saveTimers.get(uri));
-    const timer = setTimeout(() => {
-      saveTimers.delete(uri);
-      if (!settings.enabled || !settings.checkOnSave || saveQueued.has(uri)) return;
-      try {
-        h.sync(uri);
-      } catch {
-        // the flush reports it
-      }
-      if (!workspace.get(uri)?.isRelevant) return;
-      saveQueued.add(uri);
-      void serialized(uri, async () => {
-        saveQueued.delete(uri);
-        if (!settings.enabled) return;
-        if (Date.now() - inventoryAt > INVENTORY_MAX_AGE_MS) void refresh();
-        await runCheck(uri);
-      });
-    }, SAVE_DEBOUNCE_MS);
-    timer.unref?.();
-    saveTimers.set(uri, timer);
-  });
+  connection.onRequest(
+    RefreshClusterInventoryRequest,
+    guardedAsync(state, 'reading the cluster inventory', (error) => ({ issuers: 0, clusterIssuers: 0, secrets: 0, error }), async (): Promise<InventoryResult> => {
+      if (!settings.checkAgainstCluster) return { issuers: 0, clusterIssuers: 0, secrets: 0, error: 'cluster checks are off (certsmith.cluster.checkAgainstCluster): nothing was read' };
+      return refresh();
+    }),
+  );
 
   return {
-    lenses: () => settings.lenses === true,
+    cluster,
+    check,
     diagnosticsFor(uri) {
       const c = byUri.get(uri);
       return c && c.version === documents.get(uri)?.version ? c.diagnostics : [];
+    },
+    setDiagnostics(uri, version, diagnostics) {
+      if (documents.get(uri)?.version !== version) return;
+      byUri.set(uri, { version, diagnostics: diagnostics.map(toLspDiagnostic) });
+      republish(uri);
     },
     changed(uri, version) {
       const c = byUri.get(uri);
@@ -308,6 +261,29 @@ export function attachClusterChecks(h: ClusterChecksHost): ClusterChecks {
       byUri.delete(uri);
       clearTimeout(saveTimers.get(uri));
       saveTimers.delete(uri);
+    },
+    saved(uri) {
+      if (!settings.checkAgainstCluster || !settings.checkOnSave || !state.settings.trusted) return;
+      clearTimeout(saveTimers.get(uri));
+      const timer = setTimeout(() => {
+        saveTimers.delete(uri);
+        if (!settings.checkAgainstCluster || !settings.checkOnSave || saveQueued.has(uri)) return;
+        try {
+          publisher.sync(uri);
+        } catch {
+          // the flush reports it
+        }
+        if (!workspace.get(uri)?.isRelevant) return;
+        saveQueued.add(uri);
+        void serialized(uri, async () => {
+          saveQueued.delete(uri);
+          if (!settings.checkAgainstCluster) return;
+          if (Date.now() - inventoryAt > INVENTORY_MAX_AGE_MS) void refresh();
+          await runCheck(uri);
+        });
+      }, SAVE_DEBOUNCE_MS);
+      timer.unref?.();
+      saveTimers.set(uri, timer);
     },
   };
 }

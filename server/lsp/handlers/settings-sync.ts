@@ -1,0 +1,38 @@
+/**
+ * Where the server's settings come from: the `certsmith` section the client
+ * pushes with workspace/didChangeConfiguration (VS Code does, with
+ * synchronize.configurationSection), or pulls with workspace/configuration
+ * when the notification carries none (other LSP clients), plus
+ * certsmith/editorState (trust, the cluster choice). Each change is resolved
+ * once (settings.ts) and every handler sees the result.
+ */
+import { EditorStateNotification, SettingsAppliedNotification } from '../../../protocol/messages.js';
+import type { RawSettings } from '../settings.js';
+import type { ServerState } from '../server-state.js';
+
+export function registerSettingsSync(state: ServerState, canPull: () => boolean): { pull(): Promise<void> } {
+  const { connection } = state;
+  const pull = async (): Promise<void> => {
+    if (!canPull()) return;
+    try {
+      const [section] = (await connection.sendRequest('workspace/configuration', { items: [{ section: 'certsmith' }] })) as [RawSettings | null];
+      state.update({ raw: section ?? {} });
+      state.log(`Certsmith: settings read (workspace/configuration).`);
+    } catch (e) {
+      state.logError('reading the settings', e);
+    }
+  };
+  connection.onDidChangeConfiguration((params) => {
+    const pushed = (params?.settings as { certsmith?: RawSettings } | undefined)?.certsmith;
+    if (pushed && typeof pushed === 'object') {
+      state.update({ raw: pushed });
+      state.log('Certsmith: settings changed.');
+    } else void pull();
+  });
+  connection.onNotification(EditorStateNotification, (params) => {
+    state.update({ trusted: params.trusted ?? undefined, choice: params.cluster ?? undefined });
+  });
+  // After every change: the client asks again for what it shows (in order: this comes after the change is applied).
+  state.onSettings(() => void connection.sendNotification(SettingsAppliedNotification));
+  return { pull };
+}
