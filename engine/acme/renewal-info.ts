@@ -6,7 +6,7 @@
  * an unauthenticated GET through the Issuer's own transport.
  */
 import type * as acme from 'acme-client';
-import { X509Certificate, AuthorityKeyIdentifierExtension } from '../chain/x509.js';
+import { readCertificates } from '../chain/certificate-info.js';
 import type { AcmeRequest } from './acme-transport.js';
 
 export interface RenewalWindow {
@@ -19,13 +19,14 @@ const b64url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
 /** The RFC 9773 certificate identifier of the first certificate of a PEM chain, or undefined without an AKI. */
 export function ariCertId(chainPem: string): string | undefined {
-  const cert = new X509Certificate(chainPem);
-  const aki = cert.getExtension(AuthorityKeyIdentifierExtension);
-  if (!aki?.keyId) return undefined;
-  let serial = Buffer.from(cert.serialNumber, 'hex');
+  const [cert] = readCertificates(chainPem);
+  const aki = cert?.details.authorityKeyId;
+  if (!aki) return undefined;
+  let serial = Buffer.from(cert.serialBytes);
   if (serial.length === 0) serial = Buffer.from([0]);
+  // The INTEGER's bytes as DER encodes them: a leading zero keeps a high first bit positive.
   if (serial[0]! & 0x80) serial = Buffer.concat([Buffer.from([0]), serial]);
-  return `${b64url(Buffer.from(aki.keyId, 'hex'))}.${b64url(serial)}`;
+  return `${b64url(Buffer.from(aki, 'hex'))}.${b64url(serial)}`;
 }
 
 export async function fetchRenewalInfo(client: acme.Client, request: AcmeRequest, chainPem: string): Promise<RenewalWindow | undefined> {

@@ -1,48 +1,18 @@
 /**
- * GeneralName values (RFC 5280 4.2.1.6) read from DER: the subject
- * alternative names of a certificate and the subtrees of name constraints.
- * Types Certsmith does not interpret (otherName, x400Address, ...) are kept
- * with their tag so that nothing is silently lost.
+ * GeneralName values (RFC 5280 4.2.1.6): the subject alternative names of a
+ * certificate and the subtrees of name constraints, as the certificate reader
+ * (certificate-info.ts) gives them. Types Certsmith does not interpret
+ * (otherName, x400Address, ...) are kept with their tag so that nothing is
+ * silently lost. Also the IP address text both sides of a comparison use.
  */
-import { bytesOf, children, readSingle, valueOf, type Tlv } from './der.js';
-
 export type GeneralNameValue =
   | { type: 'dns'; value: string }
   | { type: 'email'; value: string }
   | { type: 'uri'; value: string }
   | { type: 'ip'; bytes: Uint8Array; value: string }
-  | { type: 'dn'; der: Uint8Array }
+  /** A directory name: the DER of each of its RDNs. */
+  | { type: 'dn'; rdns: Uint8Array[] }
   | { type: 'other'; tag: number };
-
-export function readGeneralName(buf: Uint8Array, t: Tlv): GeneralNameValue {
-  const tagNo = t.tag & 0x1f;
-  const ascii = () => Buffer.from(valueOf(buf, t)).toString('latin1');
-  switch (tagNo) {
-    case 1:
-      return { type: 'email', value: ascii() };
-    case 2:
-      return { type: 'dns', value: ascii() };
-    case 6:
-      return { type: 'uri', value: ascii() };
-    case 7: {
-      const bytes = valueOf(buf, t);
-      return { type: 'ip', bytes, value: formatIp(bytes) };
-    }
-    case 4: {
-      // [4] EXPLICIT Name
-      const inner = children(buf, t);
-      return inner.length === 1 ? { type: 'dn', der: bytesOf(buf, inner[0]) } : { type: 'other', tag: t.tag };
-    }
-    default:
-      return { type: 'other', tag: t.tag };
-  }
-}
-
-/** GeneralNames ::= SEQUENCE OF GeneralName, from an extension's value. */
-export function readGeneralNames(der: Uint8Array): GeneralNameValue[] {
-  const seq = readSingle(der);
-  return children(der, seq).map((t) => readGeneralName(der, t));
-}
 
 /** An IP address (4 or 16 bytes) as text; address+mask (8 or 32 bytes) as CIDR-ish "addr/mask". */
 export function formatIp(bytes: Uint8Array): string {

@@ -236,7 +236,7 @@ export function inspect(input: ExtractedInput, options: InspectOptions = {}, end
           if (j > 0 && sub.details.selfIssued) continue;
           const hasDnsSan = sub.sans.some((n) => n.type === 'dns');
           const cnAsDns = j === 0 && !hasDnsSan && sub.details.commonName && /^[a-z0-9*_-]+(\.[a-z0-9_-]+)+\.?$/i.test(sub.details.commonName) ? [sub.details.commonName] : [];
-          const violations = checkNameConstraints(c.nameConstraints, { names: sub.sans, subjectDer: sub.subjectDer, cnAsDns });
+          const violations = checkNameConstraints(c.nameConstraints, { names: sub.sans, subjectRdns: sub.subjectRdns, cnAsDns });
           if (violations.length) {
             pathOk = false;
             add('chain-name-constraints-violated', { name: label(sub), ca: name, violations }, chain[j]);

@@ -1,35 +1,21 @@
 /**
  * Name constraints (RFC 5280 4.2.1.10): a CA certificate may limit the names
- * that certificates below it can hold. Reads the extension and checks a
- * certificate's names (SANs, subject DN, and the CN of a leaf without DNS
- * SANs, as OpenSSL and browsers do) against it.
+ * that certificates below it can hold. Checks a certificate's names (SANs,
+ * subject DN, and the CN of a leaf without DNS SANs, as OpenSSL and browsers
+ * do) against the constraints the certificate reader decoded.
  */
-import { bytesOf, children, readSingle, type Tlv } from './der.js';
-import { formatIp, readGeneralName, type GeneralNameValue } from './general-names.js';
+import { formatIp, type GeneralNameValue } from './general-names.js';
 
 export interface NameConstraints {
   permitted: GeneralNameValue[];
   excluded: GeneralNameValue[];
 }
 
-export function readNameConstraints(der: Uint8Array): NameConstraints {
-  const seq = readSingle(der);
-  const nc: NameConstraints = { permitted: [], excluded: [] };
-  for (const part of children(der, seq)) {
-    const list = part.tag === 0xa0 ? nc.permitted : part.tag === 0xa1 ? nc.excluded : undefined;
-    if (!list) continue;
-    for (const subtree of children(der, part)) {
-      const base: Tlv | undefined = children(der, subtree)[0];
-      if (base) list.push(readGeneralName(der, base));
-    }
-  }
-  return nc;
-}
-
 /** The names of a certificate that constraints apply to. */
 export interface ConstrainedNames {
   names: GeneralNameValue[];
-  subjectDer: Uint8Array;
+  /** The DER of each RDN of the subject. */
+  subjectRdns: Uint8Array[];
   /** Common names used as DNS names (leaf without DNS SANs). */
   cnAsDns: string[];
 }
@@ -56,7 +42,7 @@ export function checkNameConstraints(nc: NameConstraints, c: ConstrainedNames): 
   const out: string[] = [];
   const names: GeneralNameValue[] = [...c.names];
   for (const cn of c.cnAsDns) names.push({ type: 'dns', value: cn });
-  if (!isEmptyName(c.subjectDer)) names.push({ type: 'dn', der: c.subjectDer });
+  if (c.subjectRdns.length) names.push({ type: 'dn', rdns: c.subjectRdns });
   for (const n of names) {
     if (n.type === 'other') continue;
     const label = n.type === 'dn' ? 'the subject name' : `${n.type === 'dns' ? 'DNS name' : n.type === 'ip' ? 'IP address' : n.type === 'email' ? 'email address' : 'URI'} ${n.value}`;
@@ -73,20 +59,12 @@ export function checkNameConstraints(nc: NameConstraints, c: ConstrainedNames): 
   return out;
 }
 
-function isEmptyName(der: Uint8Array): boolean {
-  try {
-    return children(der, readSingle(der)).length === 0;
-  } catch {
-    return true;
-  }
-}
-
 function matches(constraint: GeneralNameValue, name: GeneralNameValue): boolean {
   if (constraint.type === 'dns' && name.type === 'dns') return dnsWithin(name.value, constraint.value);
   if (constraint.type === 'ip' && name.type === 'ip') return ipWithin(name.bytes, constraint.bytes);
   if (constraint.type === 'email' && name.type === 'email') return emailWithin(name.value, constraint.value);
   if (constraint.type === 'uri' && name.type === 'uri') return uriWithin(name.value, constraint.value);
-  if (constraint.type === 'dn' && name.type === 'dn') return dnWithin(name.der, constraint.der);
+  if (constraint.type === 'dn' && name.type === 'dn') return dnWithin(name.rdns, constraint.rdns);
   return false;
 }
 
@@ -135,13 +113,7 @@ function uriWithin(uri: string, constraint: string): boolean {
 }
 
 /** The constraint's RDNs are a prefix of the name's RDNs. */
-function dnWithin(name: Uint8Array, constraint: Uint8Array): boolean {
-  try {
-    const n = children(name, readSingle(name));
-    const c = children(constraint, readSingle(constraint));
-    if (c.length > n.length) return false;
-    return c.every((rdn, i) => Buffer.compare(Buffer.from(bytesOf(constraint, rdn)), Buffer.from(bytesOf(name, n[i]))) === 0);
-  } catch {
-    return false;
-  }
+function dnWithin(name: Uint8Array[], constraint: Uint8Array[]): boolean {
+  if (constraint.length > name.length) return false;
+  return constraint.every((rdn, i) => Buffer.compare(Buffer.from(rdn), Buffer.from(name[i])) === 0);
 }

@@ -6,14 +6,15 @@
  * `tls.crt`, `ca.crt` and `tls.key` are read from `data` (base64) or
  * `stringData` (plain).
  *
- * Only this module reads raw input. Problems that make the input unusable
- * throw ChainInputError with one sentence a person can act on.
+ * Only this module reads raw input, and pemBlocks / pemBlockBytes are the
+ * one PEM reader (keys and cert-manager's tls.crt rules use them too).
+ * Problems that make the input unusable throw ChainInputError with one
+ * sentence a person can act on.
  */
 import { splitDocuments } from '../manifests/segments.js';
 import { ParsedDocument } from '../manifests/parsed-document.js';
 import { objectsOf } from '../manifests/kube-object.js';
 import { asKind } from '../manifests/kinds.js';
-import { DerError, readTlv } from './der.js';
 
 /** The engine's typed error for input that cannot be read as certificates. */
 export class ChainInputError extends Error {
@@ -96,28 +97,54 @@ function extract(bytes: Buffer, origin: Origin, depth: number): ExtractedInput {
   );
 }
 
+class DerLengthError extends Error {}
+
+/**
+ * Where the DER element at `offset` ends, from its identifier and length
+ * octets only (definite lengths, as DER requires). Hand-written because the
+ * ASN.1 library decodes a value but does not say how many bytes it took,
+ * which is what splitting certificates laid end to end (DER input, OpenSSL's
+ * TRUSTED CERTIFICATE) and refusing trailing bytes need.
+ */
+export function derElementEnd(buf: Uint8Array, offset: number): number {
+  if (offset + 2 > buf.length) throw new DerLengthError('truncated DER');
+  if ((buf[offset] & 0x1f) === 0x1f) throw new DerLengthError('unsupported multi-byte DER tag');
+  let len = buf[offset + 1];
+  let p = offset + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) throw new DerLengthError('unsupported DER length');
+    if (p + n > buf.length) throw new DerLengthError('truncated DER length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[p + i];
+    p += n;
+  }
+  if (p + len > buf.length) throw new DerLengthError('truncated DER value');
+  return p + len;
+}
+
 /** One or more DER certificates back to back. */
 function splitDer(bytes: Uint8Array, origin: Origin, what: string): CertificateBlob[] {
   const out: CertificateBlob[] = [];
   let p = 0;
   while (p < bytes.length) {
-    let t;
+    let end;
     try {
-      t = readTlv(bytes, p);
+      end = derElementEnd(bytes, p);
     } catch (e) {
-      if (e instanceof DerError) {
+      if (e instanceof DerLengthError) {
         throw new ChainInputError(`${what}${out.length ? ` (after certificate ${out.length})` : ''} is not valid DER: ${e.message}`);
       }
       throw e;
     }
-    if (t.tag !== 0x30) throw new ChainInputError(`${what} is not valid DER: expected a certificate (SEQUENCE) at byte ${p}`);
-    out.push({ der: bytes.subarray(t.start, t.end), origin, where: out.length === 0 && t.end === bytes.length ? what : `${what}, certificate ${out.length + 1}` });
-    p = t.end;
+    if (bytes[p] !== 0x30) throw new ChainInputError(`${what} is not valid DER: expected a certificate (SEQUENCE) at byte ${p}`);
+    out.push({ der: bytes.subarray(p, end), origin, where: out.length === 0 && end === bytes.length ? what : `${what}, certificate ${out.length + 1}` });
+    p = end;
   }
   return out;
 }
 
-interface PemBlock {
+export interface PemBlock {
   label: string;
   body: string;
   line: number;
@@ -162,18 +189,24 @@ export function pemBlocks(text: string): { blocks: PemBlock[]; problems: string[
   return { blocks, problems };
 }
 
-function decodePemBody(body: string, where: string): Buffer {
-  // RFC 1421 headers (Proc-Type, DEK-Info) come before a blank line.
-  let b = body;
+/**
+ * The bytes of a PEM block (RFC 1421 headers such as Proc-Type and DEK-Info
+ * skipped), or undefined when the body is not base64.
+ */
+export function pemBlockBytes(block: PemBlock): Buffer | undefined {
+  let b = block.body;
   if (b.includes(':')) {
     const blank = b.search(/\r?\n\s*\r?\n/);
     b = blank === -1 ? b : b.slice(blank);
   }
   const compact = b.replace(/[\s]+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
-    throw new ChainInputError(`${where} is not valid base64`);
-  }
-  const der = Buffer.from(compact, 'base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return undefined;
+  return Buffer.from(compact, 'base64');
+}
+
+function decodePemBody(block: PemBlock, where: string): Buffer {
+  const der = pemBlockBytes(block);
+  if (!der) throw new ChainInputError(`${where} is not valid base64`);
   if (der.length === 0) throw new ChainInputError(`${where} is empty`);
   return der;
 }
@@ -184,11 +217,11 @@ function readPem(text: string, origin: Origin, prefix: string): ExtractedInput {
   for (const b of blocks) {
     const where = `${prefix}PEM block at line ${b.line}`;
     if (CERT_LABELS.has(b.label)) {
-      let der = decodePemBody(b.body, where);
+      let der = decodePemBody(b, where);
       if (b.label === 'TRUSTED CERTIFICATE') {
         // OpenSSL's trusted format: the certificate followed by its trust settings.
         try {
-          der = der.subarray(0, readTlv(der, 0).end);
+          der = der.subarray(0, derElementEnd(der, 0));
         } catch {
           throw new ChainInputError(`${where} (TRUSTED CERTIFICATE) is not valid DER`);
         }

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { X509Certificate } from '../chain/x509.js';
+import { readCertificates } from '../chain/certificate-info.js';
 import { renewalTime } from '../chain/renewal.js';
 import { parseGoDuration } from '../gocompat/go-duration.js';
 import type { NameserverAddress } from '../dns/nameserver-address.js';
@@ -200,20 +200,19 @@ export async function issueCertificate(req: IssueRequest): Promise<IssueSummary>
 
   const { files } = buildSecretFiles(material, { certificateName: inputs.certificate.name, namespace: inputs.certificate.namespace, secretName, issuer: inputs.issuer.ref, spec });
   const written = writeSecretFiles(req.outDir, files);
-  const leaf = new X509Certificate(material.chainPem);
-  const chainLength = (material.chainPem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
+  const chain = readCertificates(material.chainPem);
+  const leaf = chain[0]!;
   const renewal = renewalTime(leaf.notBefore, leaf.notAfter, {
     renewBeforeMs: durationMs(spec, 'renewBefore'),
     renewBeforePercentage: typeof spec.renewBeforePercentage === 'number' ? spec.renewBeforePercentage : undefined,
   });
-  const san = leaf.getExtension('2.5.29.17') as { names?: { items: { type: string; value: string }[] } } | null;
   return {
     notBefore: leaf.notBefore.toISOString(),
     notAfter: leaf.notAfter.toISOString(),
     renewalTime: renewal.renewalTime.toISOString(),
-    dnsNames: (san?.names?.items ?? []).filter((i) => i.type === 'dns').map((i) => i.value),
+    dnsNames: leaf.info.dnsNames,
     issuer: issuerName,
-    chainLength,
+    chainLength: chain.length,
     elapsedMs: Math.round(performance.now() - started),
     issuerType: type,
     secretName,

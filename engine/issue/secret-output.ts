@@ -22,8 +22,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, stat
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
-import { X509Certificate } from '../chain/x509.js';
+import { readCertificates, type ParsedCertificate } from '../chain/certificate-info.js';
 import { formatIp } from '../chain/general-names.js';
+import { pemBlockBytes, pemBlocks } from '../chain/pem.js';
 import { UserError } from '../core/errors.js';
 import { asRecord } from '../core/values.js';
 import type { IssuerRef } from './issuance-inputs.js';
@@ -67,9 +68,8 @@ const SUBJECT_ANNOTATIONS: [string, string][] = [
 ];
 
 /** cert-manager's annotations describing the issued leaf certificate. */
-export function annotationsForCertificate(leafPem: string): Record<string, string> {
-  const cert = new X509Certificate(leafPem);
-  const field = (oid: string) => cert.subjectName.getField(oid);
+export function annotationsForCertificate(leaf: ParsedCertificate): Record<string, string> {
+  const field = (oid: string) => leaf.subjectAttributes.filter((a) => a.type === oid).map((a) => a.value);
   const out: Record<string, string> = {};
   out['cert-manager.io/common-name'] = field('2.5.4.3')[0] ?? '';
   const serial = field('2.5.4.5')[0];
@@ -78,41 +78,26 @@ export function annotationsForCertificate(leafPem: string): Record<string, strin
     const values = field(oid);
     if (values.length) out[key] = joinCsv(values);
   }
-  const san = cert.getExtension('2.5.29.17') as { names?: { items: { type: string; value: string }[] } } | null;
-  const items = san?.names?.items ?? [];
-  const of = (type: string) => items.filter((i) => i.type === type).map((i) => i.value);
-  const emails = of('email');
+  const emails = leaf.info.emailAddresses;
   if (emails.length) out['cert-manager.io/email-sans'] = joinCsv(emails);
-  out['cert-manager.io/alt-names'] = joinCsv(of('dns'));
-  out['cert-manager.io/ip-sans'] = joinCsv(of('ip').map(normalizeIp));
-  out['cert-manager.io/uri-sans'] = joinCsv(of('url'));
+  out['cert-manager.io/alt-names'] = joinCsv(leaf.info.dnsNames);
+  out['cert-manager.io/ip-sans'] = joinCsv(leaf.sans.flatMap((n) => (n.type === 'ip' ? [goIpString(n.bytes)] : [])));
+  out['cert-manager.io/uri-sans'] = joinCsv(leaf.info.uris);
   return out;
 }
 
 /** Go's net.IP String() form (IPv6 compressed, IPv4-mapped as dotted quad). */
-function normalizeIp(text: string): string {
-  const v4 = /^\d+\.\d+\.\d+\.\d+$/.exec(text);
-  if (v4) return text;
-  try {
-    const u = new URL(`http://[${text}]/`);
-    const host = u.hostname.slice(1, -1);
-    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-    if (mapped) {
-      const a = parseInt(mapped[1]!, 16);
-      const b = parseInt(mapped[2]!, 16);
-      return formatIp(Uint8Array.from([a >> 8, a & 255, b >> 8, b & 255]));
-    }
-    return host;
-  } catch {
-    return text;
-  }
+function goIpString(ip: Uint8Array): string {
+  const v4mapped = ip.length === 16 && ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff;
+  return formatIp(v4mapped ? ip.subarray(12) : ip);
 }
 
 /** The DER inside the first PEM block of a key (cert-manager's key.der output format). */
 export function pemBlockDer(pem: string): Buffer {
-  const m = /-----BEGIN [^-]+-----([\s\S]*?)-----END [^-]+-----/.exec(pem);
-  if (!m) throw new UserError('the private key is not PEM');
-  return Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
+  const block = pemBlocks(pem).blocks[0];
+  const der = block && pemBlockBytes(block);
+  if (!der) throw new UserError('the private key is not PEM');
+  return der;
 }
 
 export interface SecretFiles {
@@ -141,7 +126,7 @@ export function buildSecretFiles(material: IssuedMaterial, ctx: SecretContext): 
   const template = asRecord(ctx.spec.secretTemplate);
   const annotations: Record<string, string> = { ...(asRecord(template.annotations) as Record<string, string>) };
   const labels: Record<string, string> = { ...(asRecord(template.labels) as Record<string, string>) };
-  Object.assign(annotations, annotationsForCertificate(material.chainPem));
+  Object.assign(annotations, annotationsForCertificate(readCertificates(material.chainPem)[0]!));
   annotations['cert-manager.io/certificate-name'] = ctx.certificateName;
   annotations['cert-manager.io/issuer-name'] = ctx.issuer.name;
   annotations['cert-manager.io/issuer-kind'] = ctx.issuer.kind;

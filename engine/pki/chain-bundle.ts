@@ -18,7 +18,7 @@
  *     self-signed) nothing.
  */
 import { parseCertificate, KU_KEY_CERT_SIGN, type ParsedCertificate } from '../chain/certificate-info.js';
-import { ChainInputError, pemBlocks } from '../chain/pem.js';
+import { ChainInputError, pemBlockBytes, pemBlocks } from '../chain/pem.js';
 import { verifySignature } from '../chain/signature.js';
 import { PkiError } from './errors.js';
 import { toPem } from './private-key.js';
@@ -48,10 +48,10 @@ export function decodeCertificatesPem(text: string | Uint8Array, where: string, 
     if (b.label !== 'CERTIFICATE') {
       throw new PkiError(`the PEM block "${b.label}" at line ${b.line} is not a certificate; cert-manager parses every block here as a certificate`, where);
     }
-    const b64 = b.body.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length === 0) throw new PkiError(`${label} is not valid base64`, where);
+    const der = pemBlockBytes(b);
+    if (!der?.length) throw new PkiError(`${label} is not valid base64`, where);
     try {
-      return parseCertificate({ der: Buffer.from(b64, 'base64'), origin: 'input', where: label });
+      return parseCertificate({ der, origin: 'input', where: label });
     } catch (e) {
       if (e instanceof ChainInputError) throw new PkiError(e.message, where);
       throw e;

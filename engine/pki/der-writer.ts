@@ -11,9 +11,9 @@
  *   second (fractions are truncated), always in UTC;
  * - INTEGERs are minimal two's complement; BOOLEAN true is 0xff.
  *
- * engine/chain/der.ts is the matching reader. Building the bytes here rather
- * than through @peculiar/asn1-schema keeps every choice above explicit and
- * byte-for-byte comparable with Go.
+ * What it writes is read back by engine/chain/certificate-info.ts. Building
+ * the bytes here rather than through @peculiar/asn1-schema keeps every choice
+ * above explicit and byte-for-byte comparable with Go.
  */
 
 export const CLASS_CONTEXT = 0x80;

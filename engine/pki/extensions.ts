@@ -15,7 +15,7 @@
  * - CRL distribution points: one distribution point per URL.
  */
 import { createHash } from 'node:crypto';
-import { children, readSingle, valueOf } from '../chain/der.js';
+import { subjectPublicKeyBits } from '../chain/certificate-info.js';
 import { ascii, boolean, explicit, implicitConstructed, implicitPrimitive, isIA5String, objectIdentifier, octetString, sequence } from './der-writer.js';
 import { PkiError, quote } from './errors.js';
 
@@ -52,10 +52,13 @@ export function basicConstraintsExtension(isCA: boolean): ExtensionDer {
 
 /** The key identifier Go generates for a CA: SHA-256 of the subjectPublicKey bits, first 20 bytes (RFC 7093 method 1). */
 export function subjectKeyIdFor(spki: Uint8Array): Buffer {
-  const seq = readSingle(spki);
-  const bits = children(spki, seq)[1];
-  if (!bits || bits.tag !== 0x03) throw new PkiError('the public key is not a SubjectPublicKeyInfo');
-  return createHash('sha256').update(valueOf(spki, bits).subarray(1)).digest().subarray(0, 20);
+  let bits: Uint8Array;
+  try {
+    bits = subjectPublicKeyBits(spki);
+  } catch {
+    throw new PkiError('the public key is not a SubjectPublicKeyInfo');
+  }
+  return createHash('sha256').update(bits).digest().subarray(0, 20);
 }
 
 export function subjectKeyIdExtension(keyId: Uint8Array): ExtensionDer {

@@ -17,7 +17,7 @@
  *   13000 bytes of input.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { pemBlocks } from '../chain/pem.js';
+import { pemBlockBytes, pemBlocks } from '../chain/pem.js';
 import { PkiError, quote } from './errors.js';
 import { integerField, objectField, stringField, type PrivateKeyAlgorithm, type PrivateKeyEncoding } from './spec.js';
 
@@ -155,11 +155,11 @@ export function decodePrivateKeyPem(text: string | Uint8Array, where = 'tls.key'
     throw new PkiError(`unknown private key type "${block.label}" in the first PEM block; expected RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY${hint}`, where);
   }
   if (/Proc-Type:\s*4,\s*ENCRYPTED/i.test(block.body)) throw new PkiError('the private key is encrypted (Proc-Type: 4,ENCRYPTED); cert-manager reads only unencrypted keys', where);
-  const b64 = block.body.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length === 0) throw new PkiError(`the ${block.label} block is not valid base64`, where);
+  const der = pemBlockBytes(block);
+  if (!der?.length) throw new PkiError(`the ${block.label} block is not valid base64`, where);
   let key: KeyObject;
   try {
-    key = createPrivateKey({ key: Buffer.from(b64, 'base64'), format: 'der', type });
+    key = createPrivateKey({ key: der, format: 'der', type });
   } catch {
     throw new PkiError(`the ${block.label} block is not a readable ${type === 'pkcs8' ? 'PKCS#8' : type === 'sec1' ? 'SEC 1 EC' : 'PKCS#1 RSA'} private key`, where);
   }
