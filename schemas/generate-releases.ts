@@ -32,7 +32,7 @@ import {
   type ReleaseInfo,
   type ReleaseStoreIndex,
   type ValueRun,
-} from './releases/release-schemas.js';
+} from '../engine/schema/release-schemas.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MODULE = 'github.com/cert-manager/cert-manager';
@@ -136,7 +136,7 @@ const sha256 = (data: string | Buffer): string => createHash('sha256').update(da
  * labels {{- include … }}`) and in quoted label values. The comment lines are
  * removed; whatever template text is left must be in metadata only.
  */
-function stripHelm(text: string): string {
+export function stripHelm(text: string): string {
   return text
     .split('\n')
     .filter((line) => !/^\s*#.*\{\{.*\}\}/.test(line))

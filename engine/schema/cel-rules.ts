@@ -7,23 +7,38 @@
  * rejects with "no such key: X evaluating rule: ..."); any other evaluation
  * error is not reported (it may be this evaluator's, not the API server's).
  */
-import { celEnv, parse, plan, isCelError, type CelInput } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type * as Cel from '@bufbuild/cel';
+import type * as CelExt from '@bufbuild/cel/ext';
 import type { ParsedDocument } from '../manifests/parsed-document.js';
 import { defaultedValue } from './defaulted-value.js';
 import { typesOf, type JsonSchema } from './json-schema.js';
 
 type Rule = NonNullable<JsonSchema['x-kubernetes-validations']>[number];
+type CelInput = Cel.CelInput;
 type Program = (ctx: { self: CelInput }) => unknown;
 
-const env = celEnv({ funcs: strings });
+/**
+ * @bufbuild/cel, loaded on the first rule: most manifests never reach one
+ * (only Gateway API kinds and a few issuer fields have rules), and loading it
+ * takes about 40 ms of every start-up.
+ */
+let cel: { lib: typeof Cel; env: ReturnType<typeof Cel.celEnv> } | undefined;
+function celLib(): NonNullable<typeof cel> {
+  if (!cel) {
+    const lib = require('@bufbuild/cel') as typeof Cel;
+    const { strings } = require('@bufbuild/cel/ext') as typeof CelExt;
+    cel = { lib, env: lib.celEnv({ funcs: strings }) };
+  }
+  return cel;
+}
 const programs = new Map<string, Program | null>();
 
 function program(expr: string): Program | null {
   let p = programs.get(expr);
   if (p === undefined) {
     try {
-      p = plan(env, parse(expr)) as unknown as Program;
+      const { lib, env } = celLib();
+      p = lib.plan(env, lib.parse(expr)) as unknown as Program;
     } catch {
       p = null; // not a rule this evaluator understands: never reported
     }
@@ -74,7 +89,7 @@ export function failingCelRules(doc: ParsedDocument, node: unknown, schema: Json
     } catch {
       continue;
     }
-    if (isCelError(result)) {
+    if (celLib().lib.isCelError(result)) {
       // A missing field is an error in the API server's CEL too, and it rejects the object.
       const missing = /^field not found: (.+)$/.exec(result.message)?.[1];
       if (missing) out.push({ rule, message: `no such key: ${missing} evaluating rule: ${rule.message ?? rule.rule}` });

@@ -115,7 +115,7 @@ export const SCHEMA_RULES = [
     severity: 'warning',
     title: 'A field with no value',
     description:
-      'The key has no value (null). The API server drops null fields that are not nullable, so the field is as good as absent: fill it in or remove it.',
+      'The key has no value (null). The API server drops null fields that are not nullable, so the field is as good as absent: fill it in or remove it. `metadata.creationTimestamp: null`, which kubectl --dry-run -o yaml and controller-gen write, is reported as information only.',
     docs: FIELD_VALIDATION,
     example: 'spec:\n  dnsNames:\n',
   },

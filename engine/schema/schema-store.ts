@@ -1,9 +1,17 @@
 /**
  * The generated JSON schemas (schemas/), loaded lazily by apiVersion and kind.
+ * For a cert-manager target other than "next" (the commit schemas/ comes
+ * from), the cert-manager kinds come from that release's schemas
+ * (release-schemas.ts); the Kubernetes and Gateway API kinds stay the same.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { JsonSchema } from './json-schema.js';
+import { defaultTarget, type CertManagerTarget } from './cert-manager-target.js';
+import { releaseSchemas, type ReleaseSchemas } from './release-schemas.js';
+
+/** The API groups whose schemas follow the cert-manager target. */
+export const CERT_MANAGER_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io']);
 
 export interface SchemaIndexEntry {
   apiVersion: string;
@@ -43,9 +51,19 @@ export class SchemaStore {
   /** Kinds per apiVersion. */
   private readonly kinds = new Map<string, SchemaIndexEntry[]>();
 
-  constructor(readonly dir: string = findSchemasDir()) {
+  /** The cert-manager release whose kinds these are. */
+  readonly target: CertManagerTarget;
+  private readonly releases?: ReleaseSchemas;
+
+  constructor(readonly dir: string = findSchemasDir(), target?: CertManagerTarget, releases?: ReleaseSchemas) {
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { kinds: SchemaIndexEntry[] };
-    this.entries = index.kinds;
+    this.target = target ?? { release: 'next', version: 'next', origin: 'default', from: 'the bundled schemas' };
+    if (this.target.release === 'next') this.entries = index.kinds;
+    else {
+      this.releases = releases ?? releaseSchemas();
+      const fromRelease = this.releases.kinds(this.target.release).map((k) => ({ ...k, file: `release:${k.group}/${k.version}/${k.kind}` }));
+      this.entries = [...index.kinds.filter((e) => !CERT_MANAGER_GROUPS.has(e.group)), ...fromRelease];
+    }
     for (const e of this.entries) {
       this.byKey.set(`${e.apiVersion}|${e.kind}`, e);
       if (!this.versions.has(e.group)) this.versions.set(e.group, new Set());
@@ -64,7 +82,9 @@ export class SchemaStore {
     if (!e) return undefined;
     let s = this.loaded.get(e.file);
     if (!s) {
-      s = JSON.parse(readFileSync(join(this.dir, e.file), 'utf8')) as JsonSchema;
+      s = e.file.startsWith('release:')
+        ? (this.releases!.schema(this.target.release, e.group, e.version, e.kind) as unknown as JsonSchema)
+        : (JSON.parse(readFileSync(join(this.dir, e.file), 'utf8')) as JsonSchema);
       this.loaded.set(e.file, s);
     }
     return s;
@@ -90,10 +110,12 @@ export class SchemaStore {
   }
 }
 
-let shared: SchemaStore | undefined;
+const shared = new Map<string, SchemaStore>();
 
-/** The process-wide store (schemas are read-only data). */
-export function schemaStore(): SchemaStore {
-  if (!shared) shared = new SchemaStore();
-  return shared;
+/** The process-wide store of a cert-manager target (schemas are read-only data); default: the newest bundled release. */
+export function schemaStore(target: CertManagerTarget = defaultTarget()): SchemaStore {
+  const key = `${target.release}|${target.origin}|${target.from}`;
+  let s = shared.get(key);
+  if (!s) shared.set(key, (s = new SchemaStore(findSchemasDir(), target)));
+  return s;
 }

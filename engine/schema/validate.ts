@@ -156,7 +156,7 @@ function validateNode(
       hint = ' Write it as a list (each item on its own line starting with "- ").';
     }
     const p = formatPath(path);
-    w.report.atNode('schema-type', node, `${formatPath(path)} must be ${wantText}, not ${describe(node)}.${hint}`, formatPath(path));
+    w.report.atNode('schema-type', node, `${p} must be ${wantText}, not ${describe(node)}.${hint}`, p);
     return;
   }
 
@@ -207,7 +207,9 @@ function validateObject(
         const allowsNull = typesOf(sub).includes('null');
         if (!allowsNull && !(schema.required ?? []).includes(key)) {
           const cp = formatPath(path);
-          w.report.atNode('schema-null-value', keyNode, `${cp} has no value; the API server drops it. Give it a value or remove the line.`, cp);
+          // kubectl --dry-run -o yaml and controller-gen write `creationTimestamp: null`: harmless, and routine.
+          const routine = cp === 'metadata.creationTimestamp';
+          w.report.atNode('schema-null-value', keyNode, `${cp} has no value; the API server drops it. ${routine ? 'Harmless here (kubectl and controller-gen write it); remove the line to tidy up.' : 'Give it a value or remove the line.'}`, cp, routine ? 'information' : undefined);
         }
       } else validateNode(w, pair.value, sub, path, keyNode, viaAlias, depth + 1);
     } else if (additional && typeof additional === 'object') {

@@ -1,6 +1,7 @@
 /**
  * The project's own manifests, one document each: test/fixtures,
- * test/semantics/webhook-tables (the `manifest` of every case), examples/.
+ * test/semantics/webhook-tables (the `manifest` of every case), examples/
+ * (not its CI workflows), test/oracle/cases (release boundaries).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -36,8 +37,11 @@ export function corpus(): CorpusDocument[] {
   const docs: CorpusDocument[] = [];
   const plain = [
     ...yamlFiles(join(ROOT, 'test', 'fixtures')),
-    // examples/local/ is written by `npm start` (git-ignored): not part of the project.
-    ...yamlFiles(join(ROOT, 'examples'), [join(ROOT, 'examples', 'local')]),
+    // examples/local/ is written by `npm start` (git-ignored): not part of the project;
+    // examples/ci/ holds CI workflows (GitHub Actions, GitLab CI), not manifests for an API server.
+    ...yamlFiles(join(ROOT, 'examples'), [join(ROOT, 'examples', 'local'), join(ROOT, 'examples', 'ci')]),
+    // Documents on the boundaries where cert-manager's validation changed between releases.
+    ...yamlFiles(join(ROOT, 'test', 'oracle', 'cases')),
   ];
   for (const file of plain) {
     splitDocuments(readFileSync(file, 'utf8')).forEach((text, i) => docs.push({ id: `${relative(ROOT, file)}#${i}`, text }));

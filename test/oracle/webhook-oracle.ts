@@ -1,7 +1,9 @@
 /**
  * Oracle 1: cert-manager's own admission validation, run by the Go program in
- * test/world/go-peers/cert-manager-oracle/ (built and cached by `npm run setup`
- * with test/world/go-peers/build-cert-manager-oracle.sh; never built here).
+ * test/world/go-peers/cert-manager-oracle/, one binary per cert-manager release
+ * (releases/<version>/go.mod pins it; built and cached by `npm run setup` for the
+ * oldest and newest release, and by `npm run fuzz:oracle -- --all-versions` for
+ * the rest, with test/world/go-peers/build-cert-manager-oracle.sh; never built here).
  * One process answers any number of documents: JSON lines in, JSON lines out.
  */
 import { spawn } from 'node:child_process';
@@ -11,8 +13,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const GO_PEERS = join(__dirname, '..', 'world', 'go-peers');
-const BUILD_SCRIPT = join(GO_PEERS, 'build-cert-manager-oracle.sh');
 const MODULE_DIR = join(GO_PEERS, 'cert-manager-oracle');
+const RELEASES_DIR = join(MODULE_DIR, 'releases');
+const BUILD = 'bash test/world/go-peers/build-cert-manager-oracle.sh';
 
 export interface WebhookFieldError {
   field: string;
@@ -35,48 +38,65 @@ export interface WebhookAnswer {
   panic?: string;
 }
 
-/** The cert-manager version build-cert-manager-oracle.sh builds (the one place it is written). */
-export function oracleCertManagerVersion(): string {
-  const v = /^CERT_MANAGER_VERSION=(v\S+)$/m.exec(readFileSync(BUILD_SCRIPT, 'utf8'))?.[1];
-  if (!v) throw new Error(`${BUILD_SCRIPT} names no CERT_MANAGER_VERSION=`);
-  return v;
+const RELEASE_VERSION = /^v\d+\.\d+\.\d+$/;
+
+/** The cert-manager versions that have an oracle module (releases/<version>/go.mod), oldest first. */
+export function oracleVersions(): string[] {
+  if (!existsSync(RELEASES_DIR)) return [];
+  const rank = (v: string) => v.slice(1).split('.').map(Number);
+  return readdirSync(RELEASES_DIR)
+    .filter((v) => RELEASE_VERSION.test(v) && existsSync(join(RELEASES_DIR, v, 'go.mod')))
+    .sort((a, b) => {
+      const [x, y] = [rank(a), rank(b)];
+      return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    });
 }
 
-/** The source hash in the cache key: as build-cert-manager-oracle.sh computes it. */
-function sourceHash(): string {
+/** The source hash in the cache key: as build-cert-manager-oracle.sh computes it (the release's go.mod and go.sum, then the .go files). */
+function sourceHash(version: string): string {
   const h = createHash('sha256');
   const goFiles = readdirSync(MODULE_DIR).filter((f) => f.endsWith('.go')).sort();
-  for (const f of ['go.mod', 'go.sum', ...goFiles]) h.update(readFileSync(join(MODULE_DIR, f)));
+  for (const f of [join('releases', version, 'go.mod'), join('releases', version, 'go.sum'), ...goFiles]) h.update(readFileSync(join(MODULE_DIR, f)));
   return h.digest('hex').slice(0, 12);
 }
 
-export function webhookOracleDir(): string {
+export function webhookOracleDir(version: string): string {
   const cache = process.env.CERTSMITH_PEER_CACHE || join(process.env.HOME || homedir(), '.cache', 'certsmith-peers');
-  return join(cache, `cert-manager-oracle-${oracleCertManagerVersion()}-${sourceHash()}`);
+  return join(cache, `cert-manager-oracle-${version}-${sourceHash(version)}`);
 }
 
-/** Undefined when the oracle is built for the current source; else why not (a skip reason). */
-export function webhookOracleMissing(): string | undefined {
-  const dir = webhookOracleDir();
+/**
+ * Undefined when the oracle of this cert-manager version (a release such as
+ * "v1.14.7") is built for the current source; else why not (a skip reason).
+ */
+export function webhookOracleMissing(version: string): string | undefined {
+  if (!RELEASE_VERSION.test(version)) {
+    // "next" is a commit: the module proxy answers 403 Forbidden ("This module version is not available") for it.
+    return `there is no cert-manager webhook oracle for commit ${version} ("next"): the Go module proxy refuses that commit (403 Forbidden, "This module version is not available"), so the webhook's rules are not compared for it`;
+  }
+  if (!existsSync(join(RELEASES_DIR, version, 'go.mod'))) {
+    return `cert-manager ${version} has no oracle module (${join('test/world/go-peers/cert-manager-oracle/releases', version)}): add it with \`${BUILD} --pin ${version}\``;
+  }
+  const dir = webhookOracleDir(version);
   const stamp = join(dir, '.complete');
-  const want = `github.com/cert-manager/cert-manager@${oracleCertManagerVersion()} source:${sourceHash()}`;
+  const want = `github.com/cert-manager/cert-manager@${version} source:${sourceHash(version)}`;
   if (existsSync(join(dir, 'certsmith-oracle')) && existsSync(stamp) && readFileSync(stamp, 'utf8').split('\n')[0] === want) return undefined;
   return (
-    `the cert-manager validation oracle (${want}) is not built in ${dir}: run \`npm run setup\`, which builds it with ` +
-    'test/world/go-peers/build-cert-manager-oracle.sh (its output says why when the Go module proxy refuses a module)'
+    `the cert-manager validation oracle (${want}) is not built in ${dir}: run \`npm run setup\` (the oldest and newest release) or \`${BUILD} ${version}\`; ` +
+    'its output says why when the Go module proxy refuses a module'
   );
 }
 
-/** Runs the oracle on documents (YAML text each); answers in the same order. */
-export function runWebhookOracle(docs: { id: string; text: string }[], timeoutMs = 120_000): Promise<WebhookAnswer[]> {
-  const missing = webhookOracleMissing();
+/** Runs the oracle of a cert-manager version on documents (YAML text each); answers in the same order. */
+export function runWebhookOracle(version: string, docs: { id: string; text: string }[], timeoutMs = 120_000): Promise<WebhookAnswer[]> {
+  const missing = webhookOracleMissing(version);
   if (missing) return Promise.reject(new Error(missing));
-  const bin = join(webhookOracleDir(), 'certsmith-oracle');
+  const bin = join(webhookOracleDir(version), 'certsmith-oracle');
   return new Promise((resolve, reject) => {
     const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the cert-manager oracle gave no complete answer within ${timeoutMs} ms`));
+      reject(new Error(`the cert-manager ${version} oracle gave no complete answer within ${timeoutMs} ms`));
     }, timeoutMs);
     let out = '';
     let err = '';

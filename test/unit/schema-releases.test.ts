@@ -13,9 +13,9 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
-import { canonicalJson, ReleaseSchemas, type JsonObject } from '../../schemas/releases/release-schemas.js';
+import { canonicalJson, parseFieldPath, ReleaseSchemas, type JsonObject } from '../../engine/schema/release-schemas.js';
 import { changesMarkdown, convertReleaseCrds, readCrds } from '../../schemas/generate-releases.js';
-import { SchemaStore } from '../../engine/schema/schema-store.js';
+import { SchemaStore, schemaStore } from '../../engine/schema/schema-store.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 
 const RELEASES_DIR = join(ROOT, 'schemas', 'releases');
@@ -311,4 +311,14 @@ test('the store is small: it adds well under 1 MB to the .vsix', () => {
   visit(STORE_DIR);
   // The .vsix is a zip (deflate per file, as gzip); measured about 120 kB.
   assert.ok(compressed < 250_000, `compressed ${compressed} bytes (raw ${raw})`);
+});
+
+test('field paths as diagnostics write them, keys with blanks and dots included, parse without an error', () => {
+  assert.deepEqual(parseFieldPath('spec.acme.solvers[0].dns01.rfc2136.protocol'), ['spec', 'acme', 'solvers', '[]', 'dns01', 'rfc2136', 'protocol']);
+  assert.deepEqual(parseFieldPath('spec[a b]'), ['spec', 'a b']);
+  assert.deepEqual(parseFieldPath('metadata.annotations[cert-manager.io/issuer]'), ['metadata', 'annotations', 'cert-manager.io/issuer']);
+  assert.deepEqual(parseFieldPath('spec.dnsNames[]'), ['spec', 'dnsNames', '[]']);
+  const ws = new Workspace(schemaStore());
+  ws.set('file:///keys.yaml', 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: a\n  namespace: b\nspec:\n  "a b": 1\n  "a.b": 2\n  secretName: x\n  dnsNames: [a.example.com]\n  issuerRef: {name: x}\n');
+  assert.deepEqual(ws.get('file:///keys.yaml')!.diagnostics().map((d) => `${d.range.start.line} ${d.code}`), ['6 schema-unknown-field', '7 schema-unknown-field']);
 });

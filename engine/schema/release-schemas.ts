@@ -214,19 +214,30 @@ export function canonicalJson(v: Json): string {
 }
 
 /**
- * Parse a field path: "spec.acme.solvers[].dns01.rfc2136.protocol" (also "[0]"),
- * or the segments themselves (strings are property names or map keys, numbers and
- * "[]" are list items), as the engine's document paths give them.
+ * Parse a field path: "spec.acme.solvers[].dns01.rfc2136.protocol" (also "[0]",
+ * and "[a.b]" for a key that is not a plain name, as the engine's diagnostics
+ * write one), or the segments themselves (strings are property names or map
+ * keys, numbers and "[]" are list items), as the engine's document paths give them.
  */
 export function parseFieldPath(path: string | readonly (string | number)[]): (string | number)[] {
   if (typeof path !== 'string') return [...path];
   const out: (string | number)[] = [];
-  for (const part of path.split('.')) {
-    const m = /^([^[\]]*)((?:\[\d*\])*)$/.exec(part);
-    if (!m) throw new Error(`not a field path: ${path}`);
-    if (m[1]) out.push(m[1]);
-    for (const _ of m[2].match(/\[\d*\]/g) ?? []) out.push('[]');
+  let name = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c === '.') {
+      if (name) out.push(name);
+      name = '';
+    } else if (c === '[') {
+      if (name) out.push(name);
+      name = '';
+      const close = path.indexOf(']', i + 1);
+      const inside = close === -1 ? path.slice(i + 1) : path.slice(i + 1, close);
+      out.push(/^\d*$/.test(inside) ? '[]' : inside);
+      i = close === -1 ? path.length : close;
+    } else name += c;
   }
+  if (name) out.push(name);
   return out;
 }
 
