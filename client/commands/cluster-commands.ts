@@ -10,8 +10,10 @@
  *                                 diagnostics appear beside the local ones
  *   Diff with Cluster             the live object against the dry-run result,
  *                                 in VS Code's diff editor, one per object
- *   Show Certificate Status       cmctl-like status as a read-only document,
- *                                 and the Secret's chain in the chain panel
+ *   Show Certificate Status       the status panel: status, why it is (not)
+ *                                 Ready and the Certificate → request → order →
+ *                                 challenges picture; and the Secret's chain
+ *   Why not Ready?                the same panel, without the chain
  *   Renew Certificate in Cluster  cmctl renew, then follows the Certificate
  *                                 (a watch) with a cancellable progress
  *   Switch Context / Namespace    the workspace's choice, sent to the server
@@ -25,11 +27,11 @@ import {
   ApplyPlanRequest,
   ApplyRequest,
   CertificateAtRequest,
-  CertificateStatusRequest,
   CheckAgainstClusterRequest,
   ClusterNamespacesRequest,
   ClusterTargetRequest,
   DiffRequest,
+  ExplainCertificateRequest,
   RenewRequest,
   WaitForCertificateRequest,
   type ApplyResult,
@@ -38,7 +40,9 @@ import {
   type ClusterTarget,
   type DocumentTarget,
 } from '../../protocol/messages.js';
+import type { Explanation } from '../../engine/cluster/explain/explanation.js';
 import type { Log } from '../log.js';
+import { StatusPanel } from '../panels/status-panel.js';
 import { setClusterChoice } from '../settings.js';
 import type { VirtualDocuments } from '../views/virtual-documents.js';
 import { runWithProgress } from './command-support.js';
@@ -151,17 +155,29 @@ async function certificateOf(arg: unknown, client: LanguageClient): Promise<Cert
   return name ? { name } : undefined;
 }
 
-export async function statusCommand(arg: unknown, deps: ClusterDeps): Promise<string | undefined> {
+/** The status panel for a Certificate: its status, why it is (not) Ready, the picture; with the Secret's chain when asked. */
+async function showStatusPanel(arg: unknown, deps: ClusterDeps, withChain: boolean): Promise<Explanation | undefined> {
   const client = await deps.client();
   const crt = await certificateOf(arg, client);
   if (!crt) return undefined;
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Certsmith: status of ${crt.namespace ? `${crt.namespace}/` : ''}${crt.name}…` }, () => client.sendRequest(CertificateStatusRequest, crt));
-  if (r.error || !r.report || r.text === undefined) throw new Error(r.error ?? 'no status');
-  const report = r.report;
-  const uri = deps.documents.put(`status/${report.context}/${report.namespace}/${report.name}.txt`, r.text);
-  await vscode.window.showTextDocument(uri, { preview: true });
-  if (report.secret?.chain) await vscode.commands.executeCommand(SHOW_CHAIN_REPORT_COMMAND, { report: report.secret.chain, title: `Secret ${report.namespace}/${report.secret.name} (${report.context})` });
-  return r.text;
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Certsmith: ${withChain ? 'status' : 'why'} of ${crt.namespace ? `${crt.namespace}/` : ''}${crt.name}…` }, () => client.sendRequest(ExplainCertificateRequest, crt));
+  if (r.error || !r.explanation) throw new Error(r.error ?? 'no status');
+  const x = r.explanation;
+  deps.log.info(`${x.namespace}/${x.name} in "${x.context}": ${x.verdict}${x.cause ? ` [${x.cause.code}] ${x.cause.title}` : ''}`);
+  StatusPanel.show(x);
+  const chain = x.status.secret?.chain;
+  if (withChain && chain) await vscode.commands.executeCommand(SHOW_CHAIN_REPORT_COMMAND, { report: chain, title: `Secret ${x.namespace}/${x.status.secret!.name} (${x.context})` });
+  return x;
+}
+
+/** Show Certificate Status: the status panel and the Secret's chain. */
+export function statusCommand(arg: unknown, deps: ClusterDeps): Promise<Explanation | undefined> {
+  return showStatusPanel(arg, deps, true);
+}
+
+/** "Why not Ready?": the status panel, the cause first. */
+export function explainCommand(arg: unknown, deps: ClusterDeps): Promise<Explanation | undefined> {
+  return showStatusPanel(arg, deps, false);
 }
 
 export async function renewClusterCommand(arg: unknown, deps: ClusterDeps): Promise<string | undefined> {
@@ -221,6 +237,7 @@ export const CLUSTER_COMMANDS = {
   [EDITOR_COMMANDS.clusterDryRun]: dryRunCommand,
   [EDITOR_COMMANDS.clusterDiff]: diffCommand,
   [EDITOR_COMMANDS.clusterShowStatus]: statusCommand,
+  [EDITOR_COMMANDS.clusterExplain]: explainCommand,
   [EDITOR_COMMANDS.clusterRenew]: renewClusterCommand,
   [EDITOR_COMMANDS.clusterSwitchContext]: switchContextCommand,
 } as const;

@@ -4,7 +4,11 @@
  * with their Ready state and, for Certificates, the expiry. Selecting a
  * Certificate shows its status (and its Secret's chain); another context
  * switches to it. The data comes from the language server
- * (certsmith/clusterOverview: three LIST requests per refresh).
+ * (certsmith/clusterOverview: three LIST requests per refresh). While the
+ * view is visible the server watches the cluster (certsmith/watchCluster)
+ * and says when something changed (certsmith/clusterChanged), so a
+ * Certificate that goes Ready shows up without a click; a hidden view
+ * stops the watch and costs nothing.
  */
 import * as vscode from 'vscode';
 import type { OverviewCertificate, OverviewIssuer } from '../../engine/cluster/cluster-overview.js';
@@ -43,6 +47,15 @@ export class ClusterView implements vscode.TreeDataProvider<Node>, vscode.Dispos
   refresh(): void {
     this.data = undefined;
     this.changed.fire(undefined);
+  }
+
+  /** Watches while `view` is visible: watch(true) when it is shown (and the data read again: it may be stale), watch(false) when hidden. */
+  followWhileVisible(view: vscode.TreeView<unknown>, watch: (on: boolean) => void): vscode.Disposable {
+    if (view.visible) watch(true);
+    return view.onDidChangeVisibility((e) => {
+      watch(e.visible);
+      if (e.visible) this.refresh();
+    });
   }
 
   private get(): Promise<ClusterTreeData> {
@@ -120,7 +133,7 @@ export class ClusterView implements vscode.TreeDataProvider<Node>, vscode.Dispos
         const warn = exp && exp.ms < this.expiryWarningDays() * DAY;
         const state = c.failed ? `failed${c.reason ? `: ${c.reason}` : ''}` : c.issuing ? 'issuing' : c.ready ? 'Ready' : `not Ready${c.reason ? `: ${c.reason}` : ''}`;
         item.description = `${state}${exp ? ` · ${exp.text}` : ''}`;
-        item.iconPath = new vscode.ThemeIcon(c.failed || exp?.ms! <= 0 ? 'error' : c.issuing ? 'sync' : !c.ready ? 'warning' : warn ? 'warning' : 'verified');
+        item.iconPath = new vscode.ThemeIcon(c.failed || (exp !== undefined && exp.ms <= 0) ? 'error' : c.issuing ? 'sync' : !c.ready ? 'warning' : warn ? 'warning' : 'verified');
         item.tooltip = new vscode.MarkdownString(
           `**${c.namespace}/${c.name}** → Secret \`${c.secretName ?? '?'}\`\n\n${c.dnsNames.map((d) => `- ${d}`).join('\n')}\n\n${state}${c.message ? `: ${c.message}` : ''}${c.notAfter ? `\n\nNot after ${c.notAfter}` : ''}${c.renewalTime ? `, renewal ${c.renewalTime}` : ''}`,
         );

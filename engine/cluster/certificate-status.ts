@@ -16,7 +16,7 @@
 import { extractInput, ChainInputError } from '../chain/pem.js';
 import { inspect, type ChainReport } from '../chain/inspect.js';
 import { ClusterError } from './cluster-error.js';
-import { ClusterReader, type KubeJson } from './cluster-reader.js';
+import type { ClusterReader, KubeJson } from './cluster-reader.js';
 import { EVENTS, KNOWN, SECRETS } from './resource-path.js';
 import type { ResourceInfo } from './discovery.js';
 
@@ -55,7 +55,20 @@ export interface IssuerSection {
   ready?: boolean;
   /** An issuerRef.group other than cert-manager.io: an external issuer, not read. */
   external?: boolean;
+  /** ACME: the directory URL, and the account URI once registered. */
+  acmeServer?: string;
+  acmeAccount?: string;
+  /** The Secrets its spec names (names and keys, never values): the CA key pair, the ACME account key, EAB and solver credentials. */
+  secretRefs?: SecretReference[];
   error?: string;
+}
+
+interface SecretReference {
+  /** What the issuer uses it for: "CA key pair", "ACME account key", "EAB HMAC key", "DNS-01 rfc2136 tsigSecretSecretRef". */
+  role: string;
+  name: string;
+  /** The data key it reads, when the reference names one. */
+  key?: string;
 }
 
 export interface SecretSection {
@@ -100,6 +113,16 @@ export interface ChallengeSection {
   reason?: string;
   presented?: boolean;
   processing?: boolean;
+  /** DNS-01: the TXT value the CA will look for (public: it is published in DNS). */
+  key?: string;
+  /** The solver: "dns01 rfc2136", "http01 ingress". */
+  solver?: string;
+  /** DNS-01 rfc2136: the nameserver updated and the TSIG key's name and algorithm. */
+  nameserver?: string;
+  tsigKeyName?: string;
+  tsigAlgorithm?: string;
+  /** The solver skips cert-manager's self check (v1.21 waitInsteadOfSelfCheck). */
+  waitInsteadOfSelfCheck?: string;
   events: EventSummary[];
 }
 
@@ -320,6 +343,7 @@ export async function certificateStatus(reader: ClusterReader, namespace: string
       reason: ch.status?.reason,
       presented: ch.status?.presented,
       processing: ch.status?.processing,
+      ...solverFacts(ch.spec),
       events: await eventsFor(reader, ch, perObject, signal).catch(() => []),
     })),
   );
@@ -340,6 +364,7 @@ async function issuerSection(reader: ClusterReader, crt: KubeJson, namespace: st
     const ns = info.namespaced ? namespace : undefined;
     if (!issuer) return { ...base, ...(ns ? { namespace: ns } : {}) };
     const ready = conditionOf(issuer, 'Ready');
+    const refs = secretReferences(issuer.spec);
     return {
       ...base,
       ...(ns ? { namespace: ns } : {}),
@@ -347,10 +372,57 @@ async function issuerSection(reader: ClusterReader, crt: KubeJson, namespace: st
       type: ISSUER_TYPES.find((t) => issuer.spec?.[t] !== undefined),
       conditions: conditionsOf(issuer),
       ready: ready?.status === 'True',
+      ...(typeof issuer.spec?.acme?.server === 'string' ? { acmeServer: issuer.spec.acme.server } : {}),
+      ...(typeof issuer.status?.acme?.uri === 'string' && issuer.status.acme.uri ? { acmeAccount: issuer.status.acme.uri } : {}),
+      ...(refs.length ? { secretRefs: refs } : {}),
     };
   } catch (e) {
     return { ...base, ...(kind !== 'ClusterIssuer' ? { namespace } : {}), ...unreadable(e) };
   }
+}
+
+/** The Secrets an issuer's spec names: spec.ca.secretName, and every `*SecretRef` ({name, key}) under spec.acme and spec.vault. */
+function secretReferences(spec: KubeJson | undefined): SecretReference[] {
+  const out: SecretReference[] = [];
+  if (typeof spec?.ca?.secretName === 'string') out.push({ role: 'CA key pair', name: spec.ca.secretName });
+  const acme = spec?.acme;
+  if (typeof acme?.privateKeySecretRef?.name === 'string') out.push({ role: 'ACME account key', name: acme.privateKeySecretRef.name, ...(acme.privateKeySecretRef.key ? { key: acme.privateKeySecretRef.key } : {}) });
+  const eab = acme?.externalAccountBinding?.keySecretRef;
+  if (typeof eab?.name === 'string') out.push({ role: 'EAB HMAC key', name: eab.name, ...(eab.key ? { key: eab.key } : {}) });
+  /** Every `*SecretRef` ({name, key}) below a solver's or Vault's configuration. */
+  const collect = (o: unknown, role: string, depth = 0) => {
+    if (!o || typeof o !== 'object' || depth > 5) return;
+    for (const [k, v] of Object.entries(o as KubeJson)) {
+      if (/SecretRef$/.test(k) && typeof v?.name === 'string') out.push({ role: `${role} ${k}`, name: v.name, ...(v.key ? { key: String(v.key) } : {}) });
+      else collect(v, role, depth + 1);
+    }
+  };
+  for (const solver of Array.isArray(acme?.solvers) ? acme.solvers : []) {
+    for (const kind of ['dns01', 'http01'] as const) {
+      for (const [provider, config] of Object.entries(solver?.[kind] ?? {})) collect(config, `${kind === 'dns01' ? 'DNS-01' : 'HTTP-01'} ${provider}`);
+    }
+  }
+  if (spec?.vault) collect(spec.vault.auth, 'Vault');
+  // The same Secret and key named twice (two solvers) is one reference.
+  return out.filter((r, i) => out.findIndex((x) => x.name === r.name && x.key === r.key && x.role === r.role) === i);
+}
+
+/** A Challenge's solver, in words, and the DNS-01 facts explain needs (the TXT value is public: it is what DNS serves). */
+function solverFacts(spec: KubeJson | undefined): Partial<ChallengeSection> {
+  const solver = spec?.solver ?? {};
+  const kind = solver.dns01 ? 'dns01' : solver.http01 ? 'http01' : undefined;
+  if (!kind) return {};
+  const provider = Object.keys(solver[kind] ?? {}).find((k) => k !== 'cnameStrategy');
+  const out: Partial<ChallengeSection> = { solver: `${kind}${provider ? ` ${provider}` : ''}` };
+  if (kind === 'dns01' && typeof spec?.key === 'string') out.key = spec.key;
+  const rfc = solver.dns01?.rfc2136;
+  if (rfc) {
+    if (rfc.nameserver) out.nameserver = String(rfc.nameserver);
+    if (rfc.tsigKeyName) out.tsigKeyName = String(rfc.tsigKeyName);
+    if (rfc.tsigAlgorithm) out.tsigAlgorithm = String(rfc.tsigAlgorithm);
+  }
+  if (solver.waitInsteadOfSelfCheck !== undefined) out.waitInsteadOfSelfCheck = String(solver.waitInsteadOfSelfCheck);
+  return out;
 }
 
 async function secretSection(reader: ClusterReader, namespace: string, secretName: string | undefined, options: StatusOptions): Promise<SecretSection | undefined> {

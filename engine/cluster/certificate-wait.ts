@@ -16,10 +16,10 @@
  * and the extension's progress.
  */
 import { ClusterError } from './cluster-error.js';
-import { ClusterReader, type KubeJson } from './cluster-reader.js';
+import type { ClusterReader, KubeJson } from './cluster-reader.js';
 import { conditionOf, conditionsOf, isIssuing, isReady, type ConditionSummary } from './certificate-status.js';
-import { KNOWN, resourcePath } from './resource-path.js';
-import type { ResourceInfo } from './discovery.js';
+import { KNOWN } from './resource-path.js';
+import { watchOnce } from './resource-watch.js';
 
 export type WaitOutcome = 'ready' | 'failed' | 'deleted' | 'timeout';
 
@@ -117,15 +117,17 @@ export async function waitForCertificate(reader: ClusterReader, namespace: strin
           needRelist = false;
         }
         watches++;
-        const outcome = await watchOnce(reader, info, namespace, name, resourceVersion, stop.signal, (crt) => {
-          resourceVersion = crt.metadata?.resourceVersion ?? resourceVersion;
-          return observe(crt);
+        let seen: { outcome: 'ready' | 'failed'; message: string } | 'deleted' | undefined;
+        const end = await watchOnce(reader, info, { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion, what: `to watch certificate ${namespace}/${name}` }, stop.signal, (type, crt) => {
+          if (type === 'DELETED') seen = 'deleted';
+          else seen = observe(crt);
+          return seen !== undefined;
         });
-        if (outcome.kind === 'verdict') return finish(outcome.verdict.outcome, outcome.verdict.message);
-        if (outcome.kind === 'deleted') return finish('deleted', `Certificate ${namespace}/${name} was deleted`);
-        if (outcome.kind === 'bookmark-rv') resourceVersion = outcome.resourceVersion;
-        if (outcome.kind === 'gone') needRelist = true;
-        // 'ended': the server closed the watch on time; resume from the last resourceVersion.
+        if (seen === 'deleted') return finish('deleted', `Certificate ${namespace}/${name} was deleted`);
+        if (seen) return finish(seen.outcome, seen.message);
+        if (end.kind === 'gone') needRelist = true;
+        // 'ended': the server closed the watch on time; resume from the last resourceVersion (a bookmark's, or the last object's).
+        if (end.kind === 'ended' && end.resourceVersion) resourceVersion = end.resourceVersion;
         attempt = 0;
       } catch (e) {
         if (stop.signal.aborted) break;
@@ -159,65 +161,3 @@ export function describeState(crt: KubeJson): string {
   if (!cs.length) return 'no conditions yet (is cert-manager running?)';
   return cs.map((c) => `${c.type}=${c.status}${c.reason || c.message ? ` (${[c.reason, c.message].filter(Boolean).join(': ')})` : ''}`).join(', ');
 }
-
-type WatchOutcome =
-  | { kind: 'verdict'; verdict: { outcome: 'ready' | 'failed'; message: string } }
-  | { kind: 'deleted' }
-  | { kind: 'gone' }
-  | { kind: 'bookmark-rv'; resourceVersion: string }
-  | { kind: 'ended' };
-
-/** One watch request; resolves when it yields a verdict or ends; rejects when the connection fails. */
-async function watchOnce(
-  reader: ClusterReader,
-  info: ResourceInfo,
-  namespace: string,
-  name: string,
-  resourceVersion: string | undefined,
-  signal: AbortSignal,
-  onObject: (crt: KubeJson) => { outcome: 'ready' | 'failed'; message: string } | undefined,
-): Promise<WatchOutcome> {
-  const local = new AbortController();
-  const onAbort = () => local.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  let result: WatchOutcome | undefined;
-  let bookmark: string | undefined;
-  try {
-    const r = await reader.conn.stream(resourcePath(info, namespace), {
-      query: { watch: '1', fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: '300' },
-      signal: local.signal,
-      what: `to watch certificate ${namespace}/${name}`,
-      onLine: (line) => {
-        if (result) return;
-        let ev: { type?: string; object?: KubeJson };
-        try {
-          ev = JSON.parse(line);
-        } catch {
-          return;
-        }
-        if (ev.type === 'ERROR') {
-          // 410 Gone (resourceVersion too old) or another watch error: read the object again and watch from there.
-          result = { kind: 'gone' };
-        } else if (ev.type === 'BOOKMARK') {
-          bookmark = ev.object?.metadata?.resourceVersion;
-          return;
-        } else if (ev.type === 'DELETED') {
-          result = { kind: 'deleted' };
-        } else if (ev.object) {
-          const v = onObject(ev.object);
-          if (v) result = { kind: 'verdict', verdict: v };
-        }
-        if (result) local.abort();
-      },
-    });
-    if (r.status === 410) return { kind: 'gone' };
-    if (r.status !== 200) throw reader.refusal(r, 'watch', info, namespace);
-  } catch (e) {
-    if (result) return result;
-    throw e;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-  return result ?? (bookmark ? { kind: 'bookmark-rv', resourceVersion: bookmark } : { kind: 'ended' });
-}
-

@@ -9,7 +9,7 @@
  * the others are still shown.
  */
 import { ClusterError } from './cluster-error.js';
-import { ClusterReader, type KubeJson } from './cluster-reader.js';
+import type { ClusterReader, KubeJson } from './cluster-reader.js';
 import { conditionOf, isIssuing, isReady } from './certificate-status.js';
 import { KNOWN } from './resource-path.js';
 import type { ResourceInfo } from './discovery.js';

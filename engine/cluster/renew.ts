@@ -13,7 +13,7 @@
  */
 import { ClusterError } from './cluster-error.js';
 import { jsonBody } from './connection.js';
-import { ClusterReader, type KubeJson } from './cluster-reader.js';
+import type { ClusterReader, KubeJson } from './cluster-reader.js';
 import { isIssuing } from './certificate-status.js';
 import { NAMESPACES, KNOWN, resourcePath } from './resource-path.js';
 

@@ -15,10 +15,14 @@
  */
 import { applyObjects } from '../../engine/cluster/apply.js';
 import { certificateStatus } from '../../engine/cluster/certificate-status.js';
+import { watchCluster } from '../../engine/cluster/cluster-watch.js';
+import { explainCertificate } from '../../engine/cluster/explain/explain-certificate.js';
+import { renderExplanation } from '../../engine/cluster/explain/explanation-text.js';
 import { describeState, waitForCertificate, type WaitEvent } from '../../engine/cluster/certificate-wait.js';
 import { CLUSTER_SOURCE } from '../../engine/cluster/cluster-codes.js';
 import { ClusterError } from '../../engine/cluster/cluster-error.js';
 import { clusterOverview } from '../../engine/cluster/cluster-overview.js';
+import { detectCertManagerVersion } from '../../engine/cluster/cert-manager-version.js';
 import { ClusterReader } from '../../engine/cluster/cluster-reader.js';
 import { ClusterConnection } from '../../engine/cluster/connection.js';
 import { diffObjects } from '../../engine/cluster/diff.js';
@@ -30,8 +34,10 @@ import { objectRange, readManifestObjects, type SourceObject } from '../../engin
 import { kindOffsets } from '../../engine/cluster/field-path.js';
 import { renderStatus } from '../../engine/cluster/status-text.js';
 import type { Diagnostic } from '../../engine/core/diagnostic.js';
+import { chooseRecursiveNameservers } from '../../engine/dns/default-nameservers.js';
 import type { LiveObjects } from '../../engine/rules/cross/live-objects.js';
-import type { ApplyPlan, ApplyResult, CheckResult, ClusterTarget, ClusterTargetResult, ClusterTreeData, DiffResult, NamespacesResult, ObjectOutcome, Range, RenewResult, StatusResult, WaitResult } from '../../protocol/messages.js';
+import type { ApplyPlan, ApplyResult, CheckResult, ClusterTarget, ClusterTargetResult, ClusterTreeData, DiffResult, ExplainResult, NamespacesResult, ObjectOutcome, Range, RenewResult, StatusResult, WaitResult } from '../../protocol/messages.js';
+import { recordChecker } from '../cli/record-check.js';
 import { SETTING_NAMES, type ClusterSettings } from './settings.js';
 
 export interface ClusterCall {
@@ -83,6 +89,19 @@ async function withConnection<T>(s: ClusterSettings, sockets: number, fn: (conn:
     return await fn(conn, t);
   } finally {
     conn.close();
+  }
+}
+
+/** The cert-manager version installed in the context (as cmctl finds it); undefined version: not found. */
+export async function detectVersion(s: ClusterSettings, call: ClusterCall = {}): Promise<{ context: string; version?: string; source: string; error?: string }> {
+  let context = s.context ?? '';
+  try {
+    return await withConnection(s, 2, async (conn, t) => {
+      context = t.context;
+      return { context: t.context, ...(await detectCertManagerVersion(new ClusterReader(conn), call.signal)) };
+    });
+  } catch (e) {
+    return { context, source: 'not detected', error: describeError(e) };
   }
 }
 
@@ -271,3 +290,61 @@ export async function wait(s: ClusterSettings, name: string, namespace: string |
     return { outcome: 'timeout', message: describeError(e), error: describeError(e) };
   }
 }
+
+/** What explain needs beyond the cluster settings: the DNS settings for its propagation check, the controller's cluster resource namespace. */
+export interface ExplainSettings {
+  clusterResourceNamespace: string;
+  recursiveNameservers: string[];
+  recursiveNameserversOnly: boolean;
+  authoritativePort: number;
+}
+
+export async function explain(s: ClusterSettings, name: string, namespace: string | undefined, e: ExplainSettings, call: ClusterCall = {}): Promise<ExplainResult> {
+  try {
+    return await withConnection(s, 6, async (conn, t) => {
+      const ns = namespace || t.namespace;
+      const resolvers = chooseRecursiveNameservers(e.recursiveNameservers, 'certsmith.recursiveNameservers');
+      const explanation = await explainCertificate(new ClusterReader(conn), ns, name, {
+        signal: call.signal,
+        clusterResourceNamespace: e.clusterResourceNamespace,
+        renewCommand: `"Renew Certificate in Cluster", or certsmith renew ${name} -n ${ns}`,
+        checkRecord: recordChecker({ recursiveNameservers: resolvers.nameservers, source: resolvers.source, recursiveOnly: e.recursiveNameserversOnly, authoritativePort: e.authoritativePort }),
+      });
+      return { explanation, text: renderExplanation(explanation) };
+    });
+  } catch (err) {
+    return { error: describeError(err) };
+  }
+}
+
+export interface ClusterWatch {
+  /** The context watched. */
+  context: string;
+  /** The kubeconfig, context and namespace it was started for: a different key means the settings changed. */
+  key: string;
+  stop(): void;
+}
+
+/** The settings' identity for a watch: the same key, the same target. */
+export function watchKey(s: ClusterSettings): string {
+  return JSON.stringify([s.kubeconfig ?? '', s.context ?? '', s.namespace ?? '', s.requestTimeoutMs]);
+}
+
+/** Follows the Certificates, Issuers and ClusterIssuers of the context until stopped (its own connection, closed on stop). */
+export async function startWatch(s: ClusterSettings, onChange: (kind: string) => void, onTrouble: (message: string) => void): Promise<ClusterWatch> {
+  const t = engineTarget(s);
+  const conn = await ClusterConnection.open(t, { timeoutMs: s.requestTimeoutMs, maxSockets: 4 });
+  const stop = new AbortController();
+  void watchCluster(new ClusterReader(conn), { namespace: t.namespace, signal: stop.signal, onChange, onTrouble })
+    .catch((e) => onTrouble(describeError(e)))
+    .finally(() => conn.close());
+  return {
+    context: t.context,
+    key: watchKey(s),
+    stop: () => {
+      stop.abort();
+      conn.close();
+    },
+  };
+}
+

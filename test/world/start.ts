@@ -12,9 +12,11 @@
  *     so that issuing talks to that bind9 and Pebble;
  *  5. when set-up built them, starts a kube-apiserver with etcd
  *     (test/world/kube-apiserver.ts) with the cert-manager and Gateway API
- *     CRDs, and points the extension's cluster features at it (Apply, Dry
- *     Run, Diff, Status, the Cluster view; no cert-manager controller runs
- *     there, so Certificates stay not Ready);
+ *     CRDs, and cert-manager itself (its real controller and webhook,
+ *     test/world/cert-manager.ts, resolving DNS-01 zones through that bind9),
+ *     and points the extension's cluster features at it: Apply, Dry Run (with
+ *     cert-manager's webhook in the loop), Diff, Status, Why not Ready?, and
+ *     the Cluster view, where applied Certificates become Ready;
  *  6. starts code-server (VS Code in the browser, installed by `npm run
  *     setup`) with the extension installed and examples/ as the workspace, at
  *     http://127.0.0.1:8080 (or a free port when 8080 is taken).
@@ -30,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { certificateYaml, startAcmeWorld, type AcmeWorld } from './acme-world.js';
 import { codeServerMissingReason, startCodeServer, type CodeServer } from './code-server.js';
 import { freePort } from './free-port.js';
+import { certManagerControllerBuilt, startCertManager, type CertManager } from './cert-manager.js';
 import { installCertManagerCrds, kubernetesPeersBuilt, startKubeApiServer, type KubeApiServer } from './kube-apiserver.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -117,13 +120,15 @@ async function main(): Promise<void> {
 
   let world: AcmeWorld | undefined;
   let kube: KubeApiServer | undefined;
+  let cm: CertManager | undefined;
   let cs: CodeServer | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    say('stopping code-server, Pebble, bind9 and the API server');
+    say('stopping code-server, cert-manager, Pebble, bind9 and the API server');
     await cs?.stop().catch(() => {});
+    await cm?.stop().catch(() => {});
     await world?.stop().catch(() => {});
     await kube?.stop().catch(() => {});
     rmSync(SETTINGS, { force: true });
@@ -147,6 +152,14 @@ async function main(): Promise<void> {
       kube = await startKubeApiServer();
       await installCertManagerCrds(kube.adminKubeconfig);
       say(`kube-apiserver ${kube.server} (kubeconfig ${kube.adminKubeconfig})`);
+      if (certManagerControllerBuilt()) {
+        say('starting cert-manager (its controller and webhook)');
+        // cert-manager's own backoff after a failed issuance (1 h doubling to 32 h), so that "Why not Ready?" says the real next attempt.
+        cm = await startCertManager({ kube, installCrds: false, recursiveNameservers: [world.bind9.address], recursiveOnly: true, intervals: { certificateRequestMinimumBackoff: '1h', certificateRequestMaximumBackoff: '32h' } });
+        say(`cert-manager ready (controller in ${cm.timings.controllerMs} ms, webhook in ${cm.timings.webhookMs} ms; logs: ${cm.logs.controller})`);
+      } else {
+        say('cert-manager\'s controller is not built (npm run setup builds it): Certificates applied there stay not Ready');
+      }
     } else {
       say('kube-apiserver is not built (npm run setup builds it): the cluster features have no cluster to talk to');
     }
@@ -166,10 +179,14 @@ async function main(): Promise<void> {
   In the browser: open local/certificate.yaml and click "Issue" above the
   Certificate (or F1 → "Certsmith: Issue Certificate…"). The other examples
   and examples/mistakes/ show diagnostics, completion, hover and quick fixes.${kube ? `
-  A local API server (${kube.server}) is configured: "Apply", "Diff" and
-  "Status" above each resource, F1 → "Certsmith: Dry Run Against Cluster",
-  and the Cluster view in the Explorer. kubectl --kubeconfig ${kube.adminKubeconfig}
-  shows what landed there.` : ''}
+  A local API server (${kube.server}) is configured${cm ? ',\n  with cert-manager running' : ''}: "Apply", "Diff", "Status" and "Why not
+  Ready?" above each resource, F1 → "Certsmith: Dry Run Against Cluster",
+  and the Cluster view in the Explorer.${cm ? `
+
+  Open selfsigned-ca.yaml, click "Apply" (or F1 → "Certsmith: Apply to
+  Cluster…") and watch the Certificate and the ClusterIssuers become Ready
+  in the Cluster view; click the Certificate for its status and its chain.` : ''}
+  kubectl --kubeconfig ${kube.adminKubeconfig} shows what landed there.` : ''}
 
   Press Ctrl-C to stop everything.
 `);

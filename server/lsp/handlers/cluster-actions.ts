@@ -10,12 +10,15 @@ import {
   ApplyPlanRequest,
   ApplyRequest,
   CertificateStatusRequest,
+  ClusterChangedNotification,
   ClusterNamespacesRequest,
   ClusterOverviewRequest,
   ClusterTargetRequest,
   DiffRequest,
+  ExplainCertificateRequest,
   RenewRequest,
   WaitForCertificateRequest,
+  WatchClusterRequest,
   type ApplyParams,
   type ApplyPlan,
   type ApplyResult,
@@ -24,21 +27,34 @@ import {
   type ClusterTreeData,
   type DiffResult,
   type DocumentTarget,
+  type ExplainResult,
   type NamespacesResult,
   type RenewParams,
   type RenewResult,
   type StatusResult,
   type WaitParams,
   type WaitResult,
+  type WatchClusterParams,
+  type WatchClusterResult,
 } from '../../../protocol/messages.js';
+import type { ClusterWatch } from '../lsp-cluster.js';
+import type { CancellationToken } from 'vscode-languageserver/node';
 import { guardedAsync, guardedRequest } from '../guard.js';
 import type { ServerState } from '../server-state.js';
 import type { ClusterChecks } from './cluster-checks.js';
 import { abortOn, documentText, untrusted, withProgress, type ActionCall } from './action-support.js';
 
 const WAIT_DEFAULT_SECONDS = 600;
+/** Changes arriving within this time are one notification (a Certificate being issued changes several times a second). */
+const CHANGE_DEBOUNCE_MS = 300;
 
 export class ClusterActions {
+  private watcher?: ClusterWatch;
+  /** Watch starts and stops, one after the other. */
+  private watchQueue: Promise<unknown> = Promise.resolve();
+  private changedKinds = new Set<string>();
+  private changeTimer?: ReturnType<typeof setTimeout>;
+
   constructor(
     private readonly state: ServerState,
     private readonly checks: ClusterChecks,
@@ -124,6 +140,73 @@ export class ClusterActions {
     return this.cluster.wait(this.settings, p.name, p.namespace ?? undefined, (p.timeoutSeconds ?? WAIT_DEFAULT_SECONDS) * 1000, call);
   }
 
+  async explain(p: CertificateRef, call: ActionCall = {}): Promise<ExplainResult> {
+    const refusal = this.refused('talking to a cluster');
+    if (refusal) return { error: refusal };
+    const s = this.state.settings;
+    return this.cluster.explain(this.settings, p.name, p.namespace ?? undefined, { clusterResourceNamespace: s.clusterResourceNamespace, recursiveNameservers: s.recursiveNameservers, recursiveNameserversOnly: s.recursiveNameserversOnly, authoritativePort: s.authoritativePort }, call);
+  }
+
+  /**
+   * Starts (or keeps) the watch of the context the settings choose, or stops it. A start
+   * with other settings than the running watch's replaces it. The client starts it while
+   * the Cluster view is visible and stops it when hidden, so a hidden view costs nothing.
+   */
+  watch(p: WatchClusterParams): Promise<WatchClusterResult> {
+    const next = this.watchQueue.then(() => this.setWatch(p.watch));
+    this.watchQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async setWatch(on: boolean): Promise<WatchClusterResult> {
+    if (!on) {
+      this.stopWatch();
+      return { watching: false };
+    }
+    const refusal = this.refused('talking to a cluster');
+    if (refusal) {
+      this.stopWatch();
+      return { watching: false, error: refusal };
+    }
+    const key = this.cluster.watchKey(this.settings);
+    if (this.watcher?.key === key) return { watching: true, context: this.watcher.context };
+    this.stopWatch();
+    try {
+      const w = await this.cluster.startWatch(
+        this.settings,
+        (kind) => this.changed(kind),
+        (message) => this.state.log(`Certsmith: cluster watch: ${message}`),
+      );
+      this.watcher = w;
+      this.state.log(`Certsmith: watching Certificates and issuers in "${w.context}"`);
+      return { watching: true, context: w.context };
+    } catch (e) {
+      const error = ((e as Error)?.message ?? String(e)).split('\n')[0]!;
+      this.state.log(`Certsmith: cluster watch: ${error}`);
+      return { watching: false, error };
+    }
+  }
+
+  stopWatch(): void {
+    if (!this.watcher) return;
+    this.watcher.stop();
+    this.state.log(`Certsmith: stopped watching "${this.watcher.context}"`);
+    this.watcher = undefined;
+    clearTimeout(this.changeTimer);
+    this.changeTimer = undefined;
+    this.changedKinds.clear();
+  }
+
+  private changed(kind: string): void {
+    this.changedKinds.add(kind);
+    this.changeTimer ??= setTimeout(() => {
+      this.changeTimer = undefined;
+      const kinds = [...this.changedKinds].sort();
+      this.changedKinds.clear();
+      if (this.watcher) void this.state.connection.sendNotification(ClusterChangedNotification, { context: this.watcher.context, kinds });
+    }, CHANGE_DEBOUNCE_MS);
+  }
+
   register(): void {
     const { state } = this;
     const { connection } = state;
@@ -144,6 +227,9 @@ export class ClusterActions {
       ),
     );
     connection.onRequest(CertificateStatusRequest, guardedAsync(state, 'reading the Certificate status', (error) => ({ error }), (p) => this.status(p)));
+    connection.onRequest(ExplainCertificateRequest, guardedAsync(state, 'explaining the Certificate', (error) => ({ error }), (p: CertificateRef, token: CancellationToken) => this.explain(p, { signal: abortOn(token) })));
+    connection.onRequest(WatchClusterRequest, guardedAsync(state, 'watching the cluster', (error) => ({ watching: false, error }), (p) => this.watch(p)));
+    connection.onShutdown(() => this.stopWatch());
     connection.onRequest(RenewRequest, guardedAsync(state, 'renewing', (error) => ({ namespace: '', name: '', outcome: 'failed', message: error, context: '', error }), (p) => this.renew(p)));
     connection.onRequest(
       WaitForCertificateRequest,

@@ -177,6 +177,11 @@ export function attachClusterChecks(state: ServerState, publisher: DiagnosticsPu
       };
       if (gen !== generation || !settings.checkAgainstCluster) return { ...result, error: result.error ?? 'the cluster settings changed meanwhile: this inventory was dropped' };
       inventoryAt = Date.now();
+      // The cert-manager release the context runs is the target unless a setting names one.
+      if (!r.error) {
+        const v = await withAbort((signal) => cluster().detectVersion(s, { signal }));
+        if (gen === generation && !v.error) state.setDetectedVersion({ context: v.context, version: v.version, source: v.source });
+      }
       // A context that cannot be read says nothing about what exists: check the files alone.
       workspace.setLive(r.error ? undefined : r.live);
       publisher.republishCross();
@@ -211,6 +216,7 @@ export function attachClusterChecks(state: ServerState, publisher: DiagnosticsPu
       workspace.setLive(undefined);
       publisher.republishCross();
     }
+    state.setDetectedVersion(undefined);
     if (next.checkAgainstCluster && now.trusted) void refresh();
   });
 
