@@ -21,8 +21,9 @@ import { checkShim } from './shim/check-shim.js';
 import { extractFacts, type ObjectFacts } from './cross/object-facts.js';
 import { Reporter } from '../core/reporter.js';
 import { ruleById, type RuleReporter } from './registry.js';
-import { hasPlaceholder } from './placeholders.js';
+import { hasPlaceholder, mayHavePlaceholders } from './placeholders.js';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { explainByVersion } from './checks/cert-manager-version.js';
 
 /** What the workspace needs to know about an object without its syntax tree. */
 export interface ObjectSummary {
@@ -135,6 +136,7 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
           const schema = store.schema(entry.apiVersion, entry.kind);
           const before = report.diagnostics.length;
           if (schema) validateAgainstSchema(doc, obj.node, schema, report);
+          explainByVersion(entry, report.diagnostics.slice(before), store, text, doc.lines);
           // The API server checks the schema before the webhook runs, so a field the schema
           // rejects never reaches the webhook: drop webhook errors about the same spot, or
           // about a field above or below one the schema rejects (they follow from it).
@@ -143,7 +145,7 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
           // report that one thing, not everything that follows from it.
           if (schemaErrors.some((d) => d.code === 'misplaced-block')) continue;
           const webhookStart = report.diagnostics.length;
-          checkWebhook(obj, report);
+          checkWebhook(obj, report, store.target.release);
           const fresh = report.diagnostics.splice(webhookStart);
           for (const d of fresh) {
             const shadowed = schemaErrors.some(
@@ -152,7 +154,7 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
             if (!shadowed) report.diagnostics.push(d);
           }
         }
-        checkShim(obj, report);
+        checkShim(obj, report, store.target.release);
       }
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
@@ -162,7 +164,7 @@ export function checkDocument(text: string, store: SchemaStore, keepTree = true)
   }
   const summaries = objects.map(summarize);
   // A diagnostic about a value that is a ${VAR} placeholder is not about the real value.
-  const diagnostics = text.includes('$')
+  const diagnostics = mayHavePlaceholders(text)
     ? report.diagnostics.filter((d) => d.code.startsWith('yaml-') || !hasPlaceholder(text.slice(doc.lines.offsetAt(d.range.start), doc.lines.offsetAt(d.range.end))))
     : report.diagnostics;
   return new CheckedDocument(text, diagnostics, summaries, doc.problems.length > 0, keepTree ? { doc, objects } : undefined);

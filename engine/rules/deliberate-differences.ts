@@ -2,7 +2,8 @@
  * Where Certsmith deliberately answers differently from cert-manager's
  * admission webhook or the API server, and why. The differential test
  * (test/oracle/) compares Certsmith's diagnostics with both on thousands of
- * documents and fails on any difference not matched by an entry here;
+ * documents, for each cert-manager release with that release's webhook and
+ * CRDs (Certsmith targeting it), and fails on any difference not matched by an entry here;
  * docs/rules.md renders this list ("Deliberate differences from cert-manager").
  */
 import { RULES } from './registry.js';
@@ -32,7 +33,7 @@ export interface DeliberateDifference {
   kinds?: string[];
   /** Only when cert-manager's webhook could not decode the object (a value of the wrong type), so its rules never ran. */
   whenWebhookCannotDecode?: boolean;
-  /** Why the difference is right (or, for `oracle version`, why it is not Certsmith's to fix). */
+  /** Why the difference is right. */
   reason: string;
 }
 
@@ -68,22 +69,5 @@ export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [
     kinds: ['NetworkPolicy', 'IngressClass'],
     reason:
       "Kubernetes kinds other than Ingress (e.g. NetworkPolicy in a networking.k8s.io/v1 file) are checked against their OpenAPI schema only; the API server's hand-written validation of them (such as endPort with a named port) is not cert-manager's and not Certsmith's subject.",
-  },
-  {
-    id: 'oracle-version: nameConstraints ipRanges',
-    categories: ['certsmith-only', 'path-elsewhere'],
-    rules: ['certificate-name-constraints'],
-    path: /\.ipRanges\[\d+\]$/,
-    message: /invalid CIDR address/,
-    reason:
-      'Not a difference from the cert-manager Certsmith follows: the bundled CRDs and Certsmith follow cert-manager commit 2d0d7f7f7424, which rejects an ipRanges entry that is not a CIDR (internal/apis/certmanager/validation, validateNameConstraintItem). The oracle is built from v1.21.2, the newest version the Go module proxy serves, which does not have that check yet.',
-  },
-  {
-    id: 'oracle-version: DNS-01 solver nameservers',
-    categories: ['certsmith-only', 'path-elsewhere'],
-    rules: ['acme-dns01'],
-    path: /\.dns01\.nameservers\[\d+\]$/,
-    reason:
-      "Not a difference from the cert-manager Certsmith follows: commit 2d0d7f7f7424 adds a DNS-01 solver's `nameservers` and validates each entry (util.ValidDNS01Nameserver). The oracle is built from v1.21.2, the newest version the Go module proxy serves, which has neither the field (its decoder drops it) nor the check.",
   },
 ];

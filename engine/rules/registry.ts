@@ -9,11 +9,13 @@ import type { RuleDefinition } from '../core/rule-definition.js';
 import { MANIFEST_RULES } from '../manifests/manifest-rules.js';
 import { SCHEMA_RULES } from '../schema/schema-rules.js';
 import { CHECK_RULES } from './checks/check-rules.js';
+import { VERSION_RULES } from './checks/version-rules.js';
 import { WEBHOOK_RULES } from './webhook/webhook-rules.js';
 import { SHIM_RULES } from './shim/shim-rules.js';
 import { CROSS_RULES } from './cross/cross-rules.js';
+import { OPERATIONS_RULES } from './operations/operations-rules.js';
 
-export const RULES = [...MANIFEST_RULES, ...CHECK_RULES, ...SCHEMA_RULES, ...CROSS_RULES, ...WEBHOOK_RULES, ...SHIM_RULES] as const;
+export const RULES = [...MANIFEST_RULES, ...CHECK_RULES, ...SCHEMA_RULES, ...VERSION_RULES, ...CROSS_RULES, ...OPERATIONS_RULES, ...WEBHOOK_RULES, ...SHIM_RULES] as const;
 
 /** The id of a registered rule. */
 export type RuleId = (typeof RULES)[number]['id'];
@@ -33,3 +35,9 @@ export type RuleReporter = Reporter<RuleId>;
 export function isRuleId(id: string): id is RuleId {
   return BY_ID.has(id);
 }
+
+/** The families whose rules look across files (their findings come from the workspace, not from one document). */
+export const ACROSS_FILES_FAMILIES: readonly RuleDefinition['family'][] = ['cross', 'operations'];
+
+/** The ids of the rules that look across files. */
+export const ACROSS_FILES_RULE_IDS: ReadonlySet<string> = new Set(RULES.filter((r) => ACROSS_FILES_FAMILIES.includes(r.family)).map((r) => r.id));

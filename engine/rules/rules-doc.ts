@@ -9,9 +9,11 @@ const FAMILIES: Record<RuleDefinition['family'], string> = {
   api: 'API version and kind',
   metadata: 'Metadata',
   schema: 'Schema (CRD and Kubernetes OpenAPI)',
+  version: 'The cert-manager release targeted',
   webhook: "cert-manager's admission webhook",
   shim: 'Ingress and Gateway annotations (certificate-shim)',
   cross: 'Across documents (what cert-manager will do with the whole set)',
+  operations: 'In operation (what admission accepts but fails or hurts when it runs)',
 };
 
 export function renderRulesMarkdown(): string {

@@ -18,7 +18,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRuleId, RULES, type RuleId } from '../../engine/rules/registry.js';
+import { ACROSS_FILES_RULE_IDS, isRuleId, RULES, type RuleId } from '../../engine/rules/registry.js';
 import { KNOWN_USAGES } from '../../engine/rules/webhook/certificate.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
@@ -26,7 +26,7 @@ import { loadRuleCases, type RuleCase, type RuleCaseFile } from './rule-cases.js
 
 const loaded = loadRuleCases();
 const CASES = new Map<RuleId, RuleCaseFile>(loaded.files.flatMap((f) => (isRuleId(f.id) ? [[f.id, f] as const] : [])));
-const CROSS_RULES = new Set<string>(RULES.filter((r) => r.family === 'cross').map((r) => r.id));
+const CROSS_RULES = ACROSS_FILES_RULE_IDS;
 
 interface JsonDiagnostic {
   range: { start: { line: number; character: number } };

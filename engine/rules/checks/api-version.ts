@@ -55,6 +55,8 @@ const NETWORKING_V1BETA1_REMOVED_KINDS = new Set(['Ingress', 'IngressClass']);
 
 /** Groups whose every served version and kind are in schemas/. */
 const COMPLETE_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io']);
+/** Kinds of the Gateway API CRDs (v1.6, standard and experimental channels) without a bundled schema: real kinds, never a near miss. */
+const UNBUNDLED_GATEWAY_KINDS = new Set(['GatewayClass', 'GRPCRoute', 'ReferenceGrant', 'BackendTLSPolicy', 'ListenerSet', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 
 export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, report: RuleReporter): SchemaIndexEntry | undefined {
   const apiVersion = obj.apiVersion;
@@ -107,9 +109,18 @@ export function checkApiVersionAndKind(obj: KubeObject, store: SchemaStore, repo
   // and the Gateway API (ListenerSet, GRPCRoute, TLSRoute, ... exist): there, only a near miss
   // of a kind it knows is reported, and as a warning.
   if (!COMPLETE_GROUPS.has(group)) {
+    // A kind Certsmith has, in a version its CRDs do not serve (a v1alpha2 Gateway): the API server refuses it.
+    const served = store.entries.filter((e) => e.group === group && e.kind === kind && e.served);
+    if (served.length) {
+      const to = store.preferredApiVersion(group, kind) ?? served[0]!.apiVersion;
+      const d = report.atNode('api-version-unknown', avNode, `${apiVersion} ${kind} is not served by the ${group} CRDs Certsmith targets (they serve ${served.map((e) => e.apiVersion).join(', ')}), so the API server refuses it. Use apiVersion: ${to}.`, 'apiVersion');
+      const r = avNode?.range;
+      if (r) report.fix(d, `Use apiVersion: ${to}`, [{ start: r[0], end: r[1], newText: to }], true);
+      return undefined;
+    }
     const known = [...new Set(store.entries.filter((e) => e.group === group).map((e) => e.kind))];
     const guess = closest(kind, known);
-    if (guess && guess !== kind) {
+    if (guess && guess !== kind && !(group === 'gateway.networking.k8s.io' && UNBUNDLED_GATEWAY_KINDS.has(kind))) {
       report.atNode('kind-unknown', kindNode, `${group} has no kind "${kind}" that Certsmith knows. Did you mean "${guess}"?`, 'kind', 'warning');
     }
     return undefined;

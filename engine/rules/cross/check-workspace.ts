@@ -4,7 +4,7 @@
  * production, Secrets written twice, CA Secrets nobody produces.
  */
 import type { ObjectSummary } from '../check-document.js';
-import type { Fix, Severity } from '../../core/diagnostic.js';
+import type { Severity } from '../../core/diagnostic.js';
 import type { CertificateFacts, IngressFacts, IssuerFacts, Located } from './object-facts.js';
 import { pickSolver, type SolverChoice } from './solver-picker.js';
 import { hasPlaceholder } from '../placeholders.js';
@@ -71,6 +71,45 @@ export function matchingIssuers<T extends IssuerIdentity>(issuers: readonly T[],
   return issuers.filter((i) => i.kind === kind && i.name === name && (kind === 'ClusterIssuer' || sameNamespace(i.namespace, namespace)));
 }
 
+function issuersByName<T extends IssuerIdentity>(issuers: readonly T[]): Map<string, T[]> {
+  const byKindName = new Map<string, T[]>();
+  for (const i of issuers) {
+    const k = `${i.kind}\u0000${i.name}`;
+    const list = byKindName.get(k);
+    if (list) list.push(i);
+    else byKindName.set(k, [i]);
+  }
+  return byKindName;
+}
+
+/**
+ * matchingIssuers for many references: the issuers indexed by kind, name and
+ * namespace (a workspace of thousands of files has thousands of references,
+ * often to issuers of one name in every namespace); same results, same order.
+ */
+export function issuerLookup<T extends IssuerIdentity>(issuers: readonly T[], byKindName = issuersByName(issuers)): (kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined) => T[] {
+  let byNamespace: Map<string, number[]> | undefined;
+  let lookups = 0;
+  return (kind, name, namespace) => {
+    const all = byKindName.get(`${kind}\u0000${name}`) ?? [];
+    // A few lookups (the language server's open documents) filter; many (a linter's thousands of files) index first.
+    if (kind === 'ClusterIssuer' || namespace === undefined || all.length < 16 || ++lookups < 64) return matchingIssuers(all, kind, name, namespace);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      issuers.forEach((i, n) => {
+        const k = `${i.kind}\u0000${i.name}\u0000${i.namespace ?? '\u0001'}`;
+        const list = byNamespace!.get(k);
+        if (list) list.push(n);
+        else byNamespace!.set(k, [n]);
+      });
+    }
+    // The issuers in that namespace and those without one, in workspace order (as matchingIssuers gives them).
+    const inNamespace = byNamespace.get(`${kind}\u0000${name}\u0000${namespace}`) ?? [];
+    const unset = byNamespace.get(`${kind}\u0000${name}\u0000\u0001`) ?? [];
+    return (unset.length === 0 ? inNamespace : [...inNamespace, ...unset].sort((a, b) => a - b)).map((n) => issuers[n]!);
+  };
+}
+
 /** The cert-manager issuer a Certificate's issuerRef names (undefined: no name, or an external issuer's group). */
 export function certificateIssuerRef(f: CertificateFacts): { kind: string; name: Located } | undefined {
   if (!f.issuerName || (f.issuerGroup && f.issuerGroup !== 'cert-manager.io')) return undefined;
@@ -105,12 +144,18 @@ function setKindFix(o: WorkspaceObject, f: CertificateFacts, kind: string): Cros
   return [{ title: `Add kind: ${kind}`, edits: [{ start: at, end: at, newText: `${prefix}${keyIndent}kind: ${kind}\n` }], preferred: true }];
 }
 
-export function checkWorkspace(objects: Iterable<WorkspaceObject>, options: CrossOptions): CrossFinding[] {
+/**
+ * The findings about every object, or only about the objects `isTarget`
+ * accepts (the others still count as what references resolve to): the
+ * language server needs them only for the open documents of a large
+ * workspace. A target's findings are the same either way.
+ */
+export function checkWorkspace(objects: Iterable<WorkspaceObject>, options: CrossOptions, isTarget?: (o: WorkspaceObject) => boolean): CrossFinding[] {
   // Findings about a ${VAR} placeholder are not about the real value (see placeholders.ts).
-  return findings(objects, options).filter((f) => !hasPlaceholder(f.object.text.slice(f.start, f.end)));
+  return findings(objects, options, isTarget).filter((f) => !hasPlaceholder(f.object.text.slice(f.start, f.end)));
 }
 
-function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): CrossFinding[] {
+function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions, isTarget: (o: WorkspaceObject) => boolean = () => true): CrossFinding[] {
   const out: CrossFinding[] = [];
   const issuers: IssuerEntry[] = [];
   const certificates: { object: WorkspaceObject; facts: CertificateFacts }[] = [];
@@ -128,7 +173,8 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
     else if (f.type === 'Ingress' || f.type === 'Gateway') shims.push({ object, facts: f });
   }
 
-  const find = (kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined) => matchingIssuers(issuers, kind, name, namespace);
+  const byKindName = issuersByName(issuers);
+  const find = issuerLookup(issuers, byKindName);
   const live = options.live;
   const liveList = (kind: 'Issuer' | 'ClusterIssuer') => (kind === 'Issuer' ? live?.issuers : live?.clusterIssuers);
   /** Live objects of a kind and name that a reference from `liveNs` would use. */
@@ -167,7 +213,7 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
       return undefined;
     }
     if (kind === 'Issuer') {
-      const elsewhere = issuers.filter((i) => i.kind === 'Issuer' && i.name === name);
+      const elsewhere = byKindName.get(`Issuer\u0000${name}`) ?? [];
       if (elsewhere.length > 0) {
         const where = [...new Set(elsewhere.map((i) => i.namespace ?? '(unset)'))].join(', ');
         out.push({
@@ -224,6 +270,7 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
   };
 
   for (const { object, facts } of certificates) {
+    if (!isTarget(object)) continue;
     const ns = object.summary.namespace;
     const ref = certificateIssuerRef(facts);
     if (!ref) continue;
@@ -257,6 +304,7 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
   }
 
   for (const { object, facts } of shims) {
+    if (!isTarget(object)) continue;
     const ns = object.summary.namespace;
     if (facts.issuerGroup && facts.issuerGroup !== 'cert-manager.io') continue;
     if (facts.issuer && !facts.clusterIssuer) {
@@ -266,7 +314,8 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
     }
   }
 
-  for (const i of issuers) {
+  const targetIssuers = issuers.filter((i) => isTarget(i.object));
+  for (const i of targetIssuers) {
     const server = i.facts.acmeServer;
     if (server && server.value.replace(/\/+$/, '') === LE_PRODUCTION) {
       out.push({
@@ -281,18 +330,26 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
   }
 
   const bySecret = new Map<string, { object: WorkspaceObject; facts: CertificateFacts }[]>();
+  // Only the Secret names a target writes can conflict with it.
+  const targetSecrets = new Set<string>();
+  for (const c of certificates) if (c.facts.secretName && isTarget(c.object)) targetSecrets.add(c.facts.secretName.value);
   for (const c of certificates) {
-    if (!c.facts.secretName) continue;
+    if (!c.facts.secretName || !targetSecrets.has(c.facts.secretName.value)) continue;
     // Unset namespaces are the same namespace only within one file (applied together).
     const k = `${c.object.summary.namespace ?? `\u0001${c.object.uri}`}\u0000${c.facts.secretName.value}`;
-    bySecret.set(k, [...(bySecret.get(k) ?? []), c]);
+    const group = bySecret.get(k);
+    if (group) group.push(c);
+    else bySecret.set(k, [c]);
   }
   for (const group of bySecret.values()) {
     if (group.length < 2) continue;
     const names = group.map((g) => `Certificate/${g.object.summary.name}`);
     for (const [i, c] of group.entries()) {
-      // Name a few of the others, not thousands.
-      const others = names.filter((_, j) => j !== i);
+      if (!isTarget(c.object)) continue;
+      // Name a few of the others, not thousands. The same Certificate in two files (a kustomize
+      // base and a rendered install) is one object, not two writers.
+      const others = [...new Set(names.filter((n) => n !== names[i]))];
+      if (!others.length) continue;
       const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ` and ${others.length - 3} more` : '');
       out.push({
         object: c.object,
@@ -304,13 +361,23 @@ function findings(objects: Iterable<WorkspaceObject>, options: CrossOptions): Cr
     }
   }
 
-  for (const i of issuers) {
+  // The namespaces each Secret name is produced in (by a Certificate or as a Secret), for the CA issuers below.
+  const caIssuers = targetIssuers.filter((i) => i.facts.caSecretName);
+  const producedIn = new Map<string, (string | undefined)[]>();
+  const produce = (name: string, namespace: string | undefined) => {
+    const list = producedIn.get(name);
+    if (list) list.push(namespace);
+    else producedIn.set(name, [namespace]);
+  };
+  if (caIssuers.length > 0) {
+    for (const c of certificates) if (c.facts.secretName) produce(c.facts.secretName.value, c.object.summary.namespace);
+    for (const s of secrets) produce(s.name, s.namespace);
+  }
+  for (const i of caIssuers) {
     const sn = i.facts.caSecretName;
     if (!sn) continue;
     const ns = i.kind === 'ClusterIssuer' ? options.clusterResourceNamespace : i.namespace;
-    const produced =
-      certificates.some((c) => c.facts.secretName?.value === sn.value && sameNamespace(c.object.summary.namespace, ns)) ||
-      secrets.some((s) => s.name === sn.value && sameNamespace(s.namespace, ns));
+    const produced = (producedIn.get(sn.value) ?? []).some((n) => sameNamespace(n, ns));
     if (!produced) {
       const liveNs = ns ?? live?.namespace;
       if (live && liveFind(live.secrets, sn.value, liveNs).length > 0) continue;

@@ -103,7 +103,7 @@ export function checkNoIssuer(o: ShimObject, report: RuleReporter): void {
  * webhook validation; its errors on those fields, reported at the annotation
  * that set the field.
  */
-export function checkCertificateFromAnnotations(o: ShimObject, failed: ReadonlySet<string>, report: RuleReporter): void {
+export function checkCertificateFromAnnotations(o: ShimObject, failed: ReadonlySet<string>, report: RuleReporter, release = 'next'): void {
   const spec: Json = { secretName: 'placeholder', issuerRef: { name: 'placeholder' }, dnsNames: ['placeholder.example'] };
   const from = new Map<string, AnnotationEntry>();
   const usable = (key: string): AnnotationEntry | undefined => {
@@ -143,7 +143,8 @@ export function checkCertificateFromAnnotations(o: ShimObject, failed: ReadonlyS
     }
   }
   if (from.size === 0) return;
-  const errs = new FieldErrors();
+  // The Certificate that ingress-shim makes meets the targeted release's webhook.
+  const errs = new FieldErrors(release);
   validateCertificateSpec(spec, errs);
   const seen = new Set<string>();
   for (const e of errs.list) {

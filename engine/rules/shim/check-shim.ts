@@ -11,7 +11,7 @@ import { checkIngress } from './ingress.js';
 import { checkIssuerAnnotations } from './issuer.js';
 import { readShimObject, shimKindOf } from './shim-object.js';
 
-export function checkShim(obj: KubeObject, report: RuleReporter): void {
+export function checkShim(obj: KubeObject, report: RuleReporter, release = 'next'): void {
   const kind = shimKindOf(obj);
   if (!kind) return;
   const o = readShimObject(obj, kind);
@@ -19,7 +19,7 @@ export function checkShim(obj: KubeObject, report: RuleReporter): void {
   checkAnnotationKeys(o, report);
   checkIssuerAnnotations(o, report);
   const failed = checkAnnotationValues(o, report);
-  checkCertificateFromAnnotations(o, failed, report);
+  checkCertificateFromAnnotations(o, failed, report, release);
   checkIgnoredValues(o, report);
   checkNoIssuer(o, report);
   if (kind === 'Ingress') checkIngress(o, report);

@@ -5,11 +5,11 @@
  * match spec.isCA and spec.usages (pkg/util/pki/certificatetemplate.go).
  */
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { CertificationRequest } from '@peculiar/asn1-csr';
-import { BasicConstraints, ExtendedKeyUsage, Extensions, KeyUsage, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage } from '@peculiar/asn1-x509';
+import type * as Asn1Schema from '@peculiar/asn1-schema';
+import type * as Asn1Csr from '@peculiar/asn1-csr';
+import type * as Asn1X509 from '@peculiar/asn1-x509';
 import { validateIssuerRef } from './certificate.js';
-import { FieldErrors } from './field-error.js';
+import { type FieldErrors } from './field-error.js';
 import { parseGoDuration } from '../../gocompat/go-duration.js';
 import { list, str, type Json } from './values.js';
 
@@ -73,6 +73,15 @@ interface ParsedCsr {
   hasKeyUsageExtension: boolean;
 }
 
+type CertificationRequest = Asn1Csr.CertificationRequest;
+
+/** The ASN.1 libraries, loaded on the first CSR: few manifests hold one, and loading them takes a noticeable part of start-up. */
+let asn1: typeof Asn1Schema & typeof Asn1Csr & typeof Asn1X509 | undefined;
+function asn1Lib(): NonNullable<typeof asn1> {
+  asn1 ??= { ...(require('@peculiar/asn1-schema') as typeof Asn1Schema), ...(require('@peculiar/asn1-csr') as typeof Asn1Csr), ...(require('@peculiar/asn1-x509') as typeof Asn1X509) };
+  return asn1;
+}
+
 function decodePem(pem: string): Buffer | undefined {
   const m = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (NEW )?CERTIFICATE REQUEST-----/.exec(pem);
   if (!m) return undefined;
@@ -80,6 +89,7 @@ function decodePem(pem: string): Buffer | undefined {
 }
 
 function checkSignature(csr: CertificationRequest): string | undefined {
+  const { AsnConvert } = asn1Lib();
   const tbs = Buffer.from(AsnConvert.serialize(csr.certificationRequestInfo));
   const spki = Buffer.from(AsnConvert.serialize(csr.certificationRequestInfo.subjectPKInfo));
   const sig = Buffer.from(csr.signature);
@@ -108,6 +118,7 @@ function checkSignature(csr: CertificationRequest): string | undefined {
 }
 
 function parseCsr(der: Buffer): ParsedCsr & { csr: CertificationRequest } {
+  const { AsnConvert, CertificationRequest, Extensions, BasicConstraints, KeyUsage, ExtendedKeyUsage, id_ce_basicConstraints, id_ce_keyUsage, id_ce_extKeyUsage } = asn1Lib();
   const csr = AsnConvert.parse(der, CertificationRequest);
   const out: ParsedCsr & { csr: CertificationRequest } = { csr, hasKeyUsageExtension: false };
   for (const attr of csr.certificationRequestInfo.attributes) {

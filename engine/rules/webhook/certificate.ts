@@ -4,10 +4,17 @@
  * cert-manager's field paths and error types. All feature gates that guard
  * fields are on by default at that commit (LiteralCertificateSubject,
  * OtherNames, NameConstraints, AdditionalCertificateOutputFormats).
+ *
+ * For an older target release (`errs.since`), as that release's certificate.go
+ * (module github.com/cert-manager/cert-manager@vX.Y.Z, same file) and the
+ * defaults of its webhook's feature gates (internal/webhook/feature/features.go:
+ * LiteralCertificateSubject and AdditionalCertificateOutputFormats default on
+ * from v1.15, NameConstraints from v1.17, OtherNames from v1.20; a gate that is
+ * off forbids its field).
  */
 import type { PathSegment } from '../../schema/field-path.js';
 import { parseDistinguishedName, isObjectIdentifier, isRecognizedAttributeType } from '../../gocompat/distinguished-name.js';
-import { FieldErrors } from './field-error.js';
+import type { FieldErrors } from './field-error.js';
 import { formatGoDuration, HOUR, MINUTE, parseGoDuration } from '../../gocompat/go-duration.js';
 import { goParseCIDR, goParseIP } from '../../gocompat/go-net.js';
 import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './k8s-names.js';
@@ -63,7 +70,8 @@ export function validateIssuerRef(spec: Json, errs: FieldErrors): void {
   const kind = str(ref, 'kind');
   if ((group === '' || group === 'cert-manager.io') && kind !== undefined && kind !== '' && kind !== 'Issuer' && kind !== 'ClusterIssuer') {
     let msg = 'must be one of Issuer or ClusterIssuer';
-    if (group === '') msg += ' (did you forget to set spec.issuerRef.kind.group?)';
+    // The hint came in v1.15 (validateIssuerRef).
+    if (group === '' && errs.since('v1.15')) msg += ' (did you forget to set spec.issuerRef.kind.group?)';
     errs.add('issuer-ref', 'Invalid', ['spec', 'issuerRef', 'kind'], msg);
   }
 }
@@ -80,6 +88,10 @@ export function validateCertificateSpec(spec: Json, errs: FieldErrors): void {
   let commonName = str(spec, 'commonName') ?? '';
   const literalSubject = str(spec, 'literalSubject') ?? '';
   if (literalSubject !== '') {
+    if (!errs.since('v1.15')) {
+      // v1.14: the LiteralCertificateSubject gate is alpha, off by default.
+      errs.add('certificate-literal-subject', 'Forbidden', ['spec', 'literalSubject'], 'Feature gate LiteralCertificateSubject must be enabled on both webhook and controller to use the alpha `literalSubject` field');
+    }
     if (commonName.length !== 0) {
       errs.add('certificate-literal-subject', 'Invalid', ['spec', 'commonName'], 'When providing a `LiteralSubject` no `commonName` may be provided.');
     }
@@ -97,14 +109,19 @@ export function validateCertificateSpec(spec: Json, errs: FieldErrors): void {
     ) {
       errs.add('certificate-literal-subject', 'Invalid', ['spec', 'subject'], 'When providing a `LiteralSubject` no `Subject` properties may be provided.');
     }
-    const parsed = parseDistinguishedName(literalSubject);
+    // v1.14's pkg/util/pki/subject.go refuses "=#" values before parsing, and knows attribute names only (no dotted OIDs).
+    const parsed: ReturnType<typeof parseDistinguishedName> =
+      !errs.since('v1.15') && literalSubject.includes('=#')
+        ? { error: `unsupported distinguished name (DN) ${JSON.stringify(literalSubject)}: notation does not support x509.subject identities containing "=#"` }
+        : parseDistinguishedName(literalSubject);
+    const recognized = (type: string) => isRecognizedAttributeType(type) && (errs.since('v1.15') || !isObjectIdentifier(type));
     if ('error' in parsed) {
       errs.add('certificate-literal-subject', 'Invalid', ['spec', 'literalSubject'], parsed.error);
     } else {
       for (const rdn of parsed.rdns) for (const atv of rdn) if (atv.type === 'CN') commonName = atv.value;
       for (const rdn of parsed.rdns) {
         for (const atv of rdn) {
-          if (!isRecognizedAttributeType(atv.type)) {
+          if (!recognized(atv.type)) {
             errs.add('certificate-literal-subject', 'Invalid', ['spec', 'literalSubject'], `Literal subject contains unrecognized key with value [${atv.value}]`);
           }
         }
@@ -124,7 +141,11 @@ export function validateCertificateSpec(spec: Json, errs: FieldErrors): void {
       'certificate-identity',
       'Invalid',
       ['spec'],
-      'at least one of commonName (from the commonName field or from a literalSubject), dnsNames, emailSANs, ipAddresses, otherNames, or uriSANs must be set',
+      errs.since('v1.20')
+        ? 'at least one of commonName (from the commonName field or from a literalSubject), dnsNames, emailSANs, ipAddresses, otherNames, or uriSANs must be set'
+        : errs.since('v1.15')
+          ? 'at least one of commonName (from the commonName field or from a literalSubject), dnsNames, uriSANs, ipAddresses, emailSANs or otherNames must be set'
+          : 'at least one of commonName, dnsNames, uriSANs, ipAddresses, emailSANs or otherNames must be set',
     );
   }
   if (Buffer.byteLength(commonName) > 64) {
@@ -145,7 +166,10 @@ export function validateCertificateSpec(spec: Json, errs: FieldErrors): void {
     }
   });
 
-  list(spec, 'otherNames').forEach((raw, i) => {
+  if (list(spec, 'otherNames').length > 0 && !errs.since('v1.20')) {
+    // Before v1.20 the OtherNames gate is alpha, off by default; cert-manager's path is spelt "OtherNames".
+    errs.add('certificate-other-names', 'Forbidden', ['spec', 'otherNames'], 'Feature gate OtherNames must be enabled on both webhook and controller to use the alpha `otherNames` field', 'spec.OtherNames');
+  } else list(spec, 'otherNames').forEach((raw, i) => {
     const on = obj(raw);
     const oid = str(on, 'oid') ?? '';
     if (oid === '') errs.add('certificate-other-names', 'Required', ['spec', 'otherNames', i, 'oid'], 'must be specified');
@@ -156,7 +180,8 @@ export function validateCertificateSpec(spec: Json, errs: FieldErrors): void {
   });
 
   validatePrivateKey(spec, errs);
-  validateSignatureAlgorithm(spec, errs);
+  // The check came with the field, in v1.18.
+  if (errs.since('v1.18')) validateSignatureAlgorithm(spec, errs);
   if (present(spec, 'duration') || present(spec, 'renewBefore')) validateDuration(spec, errs);
 
   list(spec, 'usages').forEach((u, i) => {
@@ -167,10 +192,27 @@ export function validateCertificateSpec(spec: Json, errs: FieldErrors): void {
   if (rhl !== undefined && rhl < 1) errs.add('certificate-revision-history-limit', 'Invalid', ['spec', 'revisionHistoryLimit'], 'must not be less than 1');
 
   validateSecretTemplate(spec, errs);
-  if (present(spec, 'nameConstraints')) validateNameConstraints(spec, errs);
+  if (present(spec, 'nameConstraints')) {
+    // Before v1.17 the NameConstraints gate is alpha, off by default.
+    if (errs.since('v1.17')) validateNameConstraints(spec, errs);
+    else errs.add('certificate-name-constraints', 'Forbidden', ['spec', 'nameConstraints'], 'feature gate NameConstraints must be enabled');
+  }
   validateAdditionalOutputFormats(spec, errs);
-  if (present(spec, 'keystores')) validateKeystores(spec, errs);
-  if (present(spec, 'renewal')) validateRenewal(spec, errs);
+  // validateKeystores came in v1.17 (with keystores' literal password), validateCertificateRenewal in v1.21 (with spec.renewal).
+  if (present(spec, 'keystores') && errs.since('v1.17')) validateKeystores(spec, errs);
+  if (present(spec, 'renewal') && errs.since('v1.21')) validateRenewal(spec, errs);
+}
+
+/**
+ * The webhook's warning when spec.privateKey.rotationPolicy is left out: only
+ * v1.18 and v1.19 give it (ValidateCertificate and warnings.go's
+ * newDefaultPrivateKeyRotationPolicy; v1.20 dropped it), when the default
+ * changed from Never to Always.
+ */
+export function rotationPolicyDefaultWarning(spec: Json, errs: FieldErrors): void {
+  if (!errs.since('v1.18') || errs.since('v1.20')) return;
+  if ((str(obj(spec.privateKey), 'rotationPolicy') ?? '') !== '') return;
+  errs.warn('certificate-rotation-policy-default', present(spec, 'privateKey') ? ['spec', 'privateKey'] : ['spec'], 'spec.privateKey.rotationPolicy: In cert-manager >= v1.18.0, the default value changed from `Never` to `Always`.');
 }
 
 function validatePrivateKey(spec: Json, errs: FieldErrors): void {
@@ -182,7 +224,8 @@ function validatePrivateKey(spec: Json, errs: FieldErrors): void {
     case '':
     case 'RSA':
       if (size > 0 && (size < MIN_RSA_KEY_SIZE || size > MAX_RSA_KEY_SIZE)) {
-        errs.add('certificate-private-key', 'Invalid', ['spec', 'privateKey', 'size'], `must be between ${MIN_RSA_KEY_SIZE} and ${MAX_RSA_KEY_SIZE} for rsa keyAlgorithm`);
+        const and = errs.since('v1.17') ? 'and' : '&';
+        errs.add('certificate-private-key', 'Invalid', ['spec', 'privateKey', 'size'], `must be between ${MIN_RSA_KEY_SIZE} ${and} ${MAX_RSA_KEY_SIZE} for rsa keyAlgorithm`);
       }
       break;
     case 'ECDSA':
@@ -229,7 +272,8 @@ export function validateDuration(spec: Json, errs: FieldErrors): void {
   if (duration < MIN_CERT_DURATION) {
     errs.add('certificate-duration', 'Invalid', ['spec', 'duration'], `certificate duration must be greater than ${formatGoDuration(MIN_CERT_DURATION)}`);
   }
-  const pct = num(spec, 'renewBeforePercentage');
+  // renewBeforePercentage and its checks came in v1.16.
+  const pct = errs.since('v1.16') ? num(spec, 'renewBeforePercentage') : undefined;
   if (rb !== undefined && pct !== undefined) {
     errs.add('certificate-duration', 'Invalid', ['spec', 'renewBefore'], 'renewBefore and renewBeforePercentage are mutually exclusive and cannot both be set');
     errs.add('certificate-duration', 'Invalid', ['spec', 'renewBeforePercentage'], 'renewBefore and renewBeforePercentage are mutually exclusive and cannot both be set');
@@ -241,7 +285,8 @@ export function validateDuration(spec: Json, errs: FieldErrors): void {
     errs.add('certificate-duration', 'Invalid', ['spec', 'renewBefore'], `certificate duration ${formatGoDuration(duration)} must be greater than renewBefore ${formatGoDuration(rb)}`);
   }
   if (pct !== undefined) {
-    const renewBefore = Math.trunc((duration * (100 - pct)) / 100);
+    // v1.21 computes in float64; v1.16-v1.20 in int64 nanoseconds, which wraps for long durations.
+    const renewBefore = errs.since('v1.21') ? Math.trunc((duration * (100 - pct)) / 100) : Number(BigInt.asIntN(64, BigInt(Math.trunc(duration)) * BigInt(100 - Math.trunc(pct))) / 100n);
     if (renewBefore < MIN_RENEW_BEFORE) {
       errs.add('certificate-duration', 'Invalid', ['spec', 'renewBeforePercentage'], `certificate renewBeforePercentage must result in a renewBefore greater than ${formatGoDuration(MIN_RENEW_BEFORE)}`);
     }
@@ -266,7 +311,7 @@ function validateSecretTemplate(spec: Json, errs: FieldErrors): void {
   if (annotations) {
     const at: PathSegment[] = ['spec', 'secretTemplate', 'annotations'];
     let total = 0;
-    for (const [k, v] of Object.entries(annotations)) {
+    for (const k of Object.keys(annotations)) {
       if (k.startsWith('cert-manager.io/') && k !== 'cert-manager.io/allow-direct-injection') {
         errs.add('certificate-secret-template', 'Invalid', at, 'cert-manager.io/* annotations are not allowed');
       }
@@ -288,7 +333,8 @@ function validateNameConstraints(spec: Json, errs: FieldErrors): void {
   }
   for (const which of ['permitted', 'excluded']) {
     list(obj(nc?.[which]), 'ipRanges').forEach((cidr, i) => {
-      if (typeof cidr === 'string' && !goParseCIDR(cidr)) {
+      // The CIDR check came after v1.21 (internal/apis/certmanager/validation, validateNameConstraintItem).
+      if (errs.since('next') && typeof cidr === 'string' && !goParseCIDR(cidr)) {
         errs.add('certificate-name-constraints', 'Invalid', ['spec', 'nameConstraints', which, 'ipRanges', i], 'invalid CIDR address');
       }
     });
@@ -296,6 +342,13 @@ function validateNameConstraints(spec: Json, errs: FieldErrors): void {
 }
 
 function validateAdditionalOutputFormats(spec: Json, errs: FieldErrors): void {
+  if (!errs.since('v1.15')) {
+    // v1.14: the AdditionalCertificateOutputFormats gate is alpha, off by default.
+    if (list(spec, 'additionalOutputFormats').length > 0) {
+      errs.add('certificate-output-formats', 'Forbidden', ['spec', 'additionalOutputFormats'], 'feature gate AdditionalCertificateOutputFormats must be enabled');
+    }
+    return;
+  }
   const seen = new Set<string>();
   list(spec, 'additionalOutputFormats').forEach((f, i) => {
     const type = str(obj(f), 'type') ?? '';

@@ -4,22 +4,23 @@
  */
 import type { KubeObject } from '../../manifests/kube-object.js';
 import type { RuleReporter } from '../registry.js';
-import { validateCertificateSpec } from './certificate.js';
+import { rotationPolicyDefaultWarning, validateCertificateSpec } from './certificate.js';
 import { validateApprovalConditions, validateCertificateRequestSpec } from './certificate-request.js';
 import { FieldErrors, locate, type FieldError } from './field-error.js';
 import { validateIssuerSpec } from './issuer.js';
 import { isObject } from './values.js';
 
-/** The field errors cert-manager's webhook would return for this object (none for other kinds). */
-export function webhookErrors(obj: KubeObject): FieldError[] {
+/** cert-manager's webhook errors for one object, as the targeted release's webhook (`release`) reports them. */
+export function webhookErrors(obj: KubeObject, release = 'next'): FieldError[] {
   if (obj.group !== 'cert-manager.io' || obj.version !== 'v1') return [];
   const plain = obj.toPlain();
   if (!plain) return [];
   const spec = isObject(plain.spec) ? plain.spec : {};
-  const errs = new FieldErrors();
+  const errs = new FieldErrors(release);
   switch (obj.kind) {
     case 'Certificate':
       validateCertificateSpec(spec, errs);
+      rotationPolicyDefaultWarning(spec, errs);
       break;
     case 'Issuer':
     case 'ClusterIssuer':
@@ -45,8 +46,8 @@ const TYPE_WORDS: Record<string, string> = {
   TooMany: 'Too many',
 };
 
-export function checkWebhook(obj: KubeObject, report: RuleReporter): void {
-  for (const e of webhookErrors(obj)) {
+export function checkWebhook(obj: KubeObject, report: RuleReporter, release = 'next'): void {
+  for (const e of webhookErrors(obj, release)) {
     const node = locate(obj, e.at);
     const message = e.warning ? e.detail : `${e.path}: ${TYPE_WORDS[e.type]}${e.detail ? `: ${e.detail}` : ''}`;
     const d = report.atNode(e.rule, node, message, e.path);

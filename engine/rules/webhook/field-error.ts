@@ -26,9 +26,26 @@ export interface FieldError {
   replaceWith?: { title: string; text: string };
 }
 
+/**
+ * "v1.14" < … < "v1.21" < "next": whether the targeted release has a check
+ * that cert-manager added in `since` (a release id or "next").
+ */
+export function releaseAtLeast(target: string, since: string): boolean {
+  const rank = (id: string) => (id === 'next' ? Number.MAX_SAFE_INTEGER : (([maj, min]) => maj! * 1000 + min!)(id.slice(1).split('.').map(Number)));
+  return rank(target) >= rank(since);
+}
+
 /** Collects field errors for one object; `at` defaults to the path segments. */
 export class FieldErrors {
   readonly list: FieldError[] = [];
+
+  /** The cert-manager release whose webhook is reproduced ("v1.21", "next"): checks that came later are skipped. */
+  constructor(readonly release = 'next') {}
+
+  /** The targeted release's webhook has this check (added in `since`). */
+  since(release: string): boolean {
+    return releaseAtLeast(this.release, release);
+  }
 
   add(rule: RuleId, type: FieldErrorType, at: PathSegment[], detail: string, path?: string): void {
     this.list.push({ rule, type, at, detail, path: path ?? cmPath(at) });

@@ -1,11 +1,13 @@
 /**
  * cert-manager's Issuer and ClusterIssuer validation (issuer.go,
  * clusterissuer.go and util/nameserver.go at the pinned commit), with
- * cert-manager's field paths and error types.
+ * cert-manager's field paths and error types. For an older target release
+ * (`errs.since`), as that release's internal/apis/certmanager/validation/issuer.go
+ * (module github.com/cert-manager/cert-manager@vX.Y.Z).
  */
 import { X509Certificate } from 'node:crypto';
 import type { PathSegment } from '../../schema/field-path.js';
-import { FieldErrors } from './field-error.js';
+import type { FieldErrors } from './field-error.js';
 import type { RuleId } from '../registry.js';
 import { goSplitHostPort } from '../../gocompat/go-net.js';
 import { isDNS1123Subdomain } from './k8s-names.js';
@@ -99,7 +101,8 @@ function validateSolver(sol: Json, at: PathSegment[], errs: FieldErrors): void {
   }
   if (providers === 0) errs.add('acme-solver', 'Required', at, 'no solver type configured');
   const wait = sol.waitInsteadOfSelfCheck;
-  if (typeof wait === 'string') {
+  // The field and its check came in v1.21.
+  if (typeof wait === 'string' && errs.since('v1.21')) {
     const d = parseGoDuration(wait);
     if ('ns' in d && d.ns < 0) errs.add('acme-solver', 'Invalid', [...at, 'waitInsteadOfSelfCheck'], 'waitInsteadOfSelfCheck must not be negative');
   }
@@ -113,7 +116,8 @@ function validateHttp01(http01: Json, at: PathSegment[], errs: FieldErrors): voi
     const ing = obj(http01.ingress) ?? {};
     const ingAt = [...at, 'ingress'];
     const specified = (present(ing, 'class') ? 1 : 0) + (present(ing, 'ingressClassName') ? 1 : 0) + ((str(ing, 'name') ?? '').length > 0 ? 1 : 0);
-    if (specified > 1) errs.add(rule, 'Forbidden', ingAt, "only one of 'ingressClassName', 'name' or 'class' should be specified");
+    // Before v1.19 the webhook refused only all three together (ValidateACMEIssuerChallengeSolverHTTP01IngressConfig).
+    if (specified > (errs.since('v1.19') ? 1 : 2)) errs.add(rule, 'Forbidden', ingAt, "only one of 'ingressClassName', 'name' or 'class' should be specified");
     const icn = ing.ingressClassName;
     if (typeof icn === 'string') {
       const problems = isDNS1123Subdomain(icn);
@@ -132,7 +136,10 @@ function validateHttp01(http01: Json, at: PathSegment[], errs: FieldErrors): voi
       errs.add(rule, 'Invalid', [...gwAt, 'serviceType'], 'must be empty, "ClusterIP" or "NodePort"', cm(['serviceType']));
     }
     const refs = list(gw, 'parentRefs');
-    for (let i = 0; i < refs.length; i++) {
+    // Before v1.20 the webhook required a parentRef and did not look into them (ValidateACMEIssuerChallengeSolverHTTP01GatewayConfig).
+    if (!errs.since('v1.20')) {
+      if (refs.length === 0) errs.add(rule, 'Required', [...gwAt, 'parentRefs'], 'at least 1 parentRef is required', cm(['parentRefs']));
+    } else for (let i = 0; i < refs.length; i++) {
       const r = obj(refs[i]) ?? {};
       const name = str(r, 'name') ?? '';
       if (present(r, 'kind') && name === '') {
@@ -183,15 +190,17 @@ function validateVault(v: Json, at: PathSegment[], errs: FieldErrors): void {
   if ((str(v, 'server') ?? '') === '') errs.add(rule, 'Required', [...at, 'server'], '');
   const path = str(v, 'path') ?? '';
   if (path === '') errs.add(rule, 'Required', [...at, 'path'], '');
-  else if (containsDotDot(path)) errs.add(rule, 'Invalid', [...at, 'path'], "must not contain '..' path segments");
+  // The '..' checks of Vault paths came in v1.21 (containsDotDotSegment).
+  else if (containsDotDot(path) && errs.since('v1.21')) errs.add(rule, 'Invalid', [...at, 'path'], "must not contain '..' path segments");
   const caBundle = str(v, 'caBundle') ?? '';
   if (caBundle.length > 0 && !caBundleHasCertificate(caBundle)) errs.add(rule, 'Invalid', [...at, 'caBundle'], "cert bundle didn't contain any valid certificates");
   if (caBundle.length > 0 && present(v, 'caBundleSecretRef')) {
     errs.add(rule, 'Invalid', [...at, 'caBundle'], 'specified caBundle and caBundleSecretRef cannot be used together');
     errs.add(rule, 'Invalid', [...at, 'caBundleSecretRef'], 'specified caBundleSecretRef and caBundle cannot be used together');
   }
-  const cert = present(v, 'clientCertSecretRef');
-  const key = present(v, 'clientKeySecretRef');
+  // clientCertSecretRef and clientKeySecretRef came in v1.15, with the check that they go together.
+  const cert = present(v, 'clientCertSecretRef') && errs.since('v1.15');
+  const key = present(v, 'clientKeySecretRef') && errs.since('v1.15');
   if (cert && !key) errs.add(rule, 'Invalid', [...at, 'clientKeySecretRef'], 'clientKeySecretRef must be provided when defining the clientCertSecretRef');
   else if (!cert && key) errs.add(rule, 'Invalid', [...at, 'clientCertSecretRef'], 'clientCertSecretRef must be provided when defining the clientKeySecretRef');
 
@@ -204,11 +213,12 @@ function validateVault(v: Json, at: PathSegment[], errs: FieldErrors): void {
     const ar = obj(auth.appRole) ?? {};
     if ((str(ar, 'roleId') ?? '') === '') errs.add(rule, 'Required', [...authAt, 'appRole', 'roleId'], '');
     if ((str(obj(ar.secretRef), 'name') ?? '') === '') errs.add(rule, 'Required', [...authAt, 'appRole', 'secretRef', 'name'], '');
-    if (containsDotDot(str(ar, 'path'))) errs.add(rule, 'Invalid', [...authAt, 'appRole', 'path'], "must not contain '..' path segments");
+    if (containsDotDot(str(ar, 'path')) && errs.since('v1.21')) errs.add(rule, 'Invalid', [...authAt, 'appRole', 'path'], "must not contain '..' path segments");
   }
-  if (present(auth, 'clientCertificate')) {
+  // The clientCertificate auth method came in v1.16.
+  if (present(auth, 'clientCertificate') && errs.since('v1.16')) {
     union++;
-    if (containsDotDot(str(obj(auth.clientCertificate), 'mountPath'))) {
+    if (containsDotDot(str(obj(auth.clientCertificate), 'mountPath')) && errs.since('v1.21')) {
       // The field is mountPath; cert-manager's error path calls it "path".
       errs.add(rule, 'Invalid', [...authAt, 'clientCertificate', 'mountPath'], "must not contain '..' path segments", fieldPathString([...authAt, 'clientCertificate', 'path']));
     }
@@ -218,7 +228,7 @@ function validateVault(v: Json, at: PathSegment[], errs: FieldErrors): void {
     const k = obj(auth.kubernetes) ?? {};
     const kAt = [...authAt, 'kubernetes'];
     if ((str(k, 'role') ?? '') === '') errs.add(rule, 'Required', [...kAt, 'role'], '');
-    if (containsDotDot(str(k, 'mountPath'))) errs.add(rule, 'Invalid', [...kAt, 'mountPath'], "must not contain '..' path segments", fieldPathString([...kAt, 'path']));
+    if (containsDotDot(str(k, 'mountPath')) && errs.since('v1.21')) errs.add(rule, 'Invalid', [...kAt, 'mountPath'], "must not contain '..' path segments", fieldPathString([...kAt, 'path']));
     let kube = 0;
     if ((str(obj(k.secretRef), 'name') ?? '').length > 0) kube++;
     if (present(k, 'serviceAccountRef')) {
@@ -228,7 +238,8 @@ function validateVault(v: Json, at: PathSegment[], errs: FieldErrors): void {
     if (kube === 0) errs.add(rule, 'Required', kAt, 'please supply one of: secretRef, serviceAccountRef');
     if (kube > 1) errs.add(rule, 'Forbidden', kAt, 'please supply one of: secretRef, serviceAccountRef');
   }
-  if (present(auth, 'aws')) {
+  // The aws auth method came in v1.21.
+  if (present(auth, 'aws') && errs.since('v1.21')) {
     union++;
     const a = obj(auth.aws) ?? {};
     const aAt = [...authAt, 'aws'];
@@ -239,7 +250,10 @@ function validateVault(v: Json, at: PathSegment[], errs: FieldErrors): void {
       if ((str(a, 'iamRoleArn') ?? '') === '') errs.add(rule, 'Required', [...aAt, 'iamRoleArn'], 'iamRoleArn is required when using serviceAccountRef for IRSA');
     }
   }
-  if (union === 0) errs.add(rule, 'Required', authAt, 'please supply one of: appRole, kubernetes, tokenSecretRef, clientCertificate, aws');
+  if (union === 0) {
+    const methods = errs.since('v1.21') ? ', clientCertificate, aws' : errs.since('v1.16') ? ', clientCertificate' : '';
+    errs.add(rule, 'Required', authAt, `please supply one of: appRole, kubernetes, tokenSecretRef${methods}`);
+  }
 }
 
 function validateVenafi(v: Json, at: PathSegment[], errs: FieldErrors): void {
@@ -250,19 +264,22 @@ function validateVenafi(v: Json, at: PathSegment[], errs: FieldErrors): void {
     union++;
     const tpp = obj(v.tpp) ?? {};
     if ((str(tpp, 'url') ?? '') === '') errs.add(rule, 'Required', [...at, 'tpp', 'url'], '');
-    if ((str(tpp, 'caBundle') ?? '').length > 0 && present(tpp, 'caBundleSecretRef')) {
+    // caBundleSecretRef came in v1.16, with the check that it excludes caBundle.
+    if ((str(tpp, 'caBundle') ?? '').length > 0 && present(tpp, 'caBundleSecretRef') && errs.since('v1.16')) {
       errs.add(rule, 'Forbidden', [...at, 'tpp'], 'may not specify more than one of caBundle/caBundleSecretRef as TPP CA Bundle');
     }
   }
   if (present(v, 'cloud')) union++;
-  if (present(v, 'ngts')) {
+  // ngts came in v1.21.
+  if (present(v, 'ngts') && errs.since('v1.21')) {
     union++;
     const ngts = obj(v.ngts) ?? {};
     if ((str(ngts, 'tsgID') ?? '') === '') errs.add(rule, 'Required', [...at, 'ngts', 'tsgID'], '');
     if ((str(obj(ngts.credentialsRef), 'name') ?? '') === '') errs.add(rule, 'Required', [...at, 'ngts', 'credentialsRef', 'name'], '');
   }
-  if (union === 0) errs.add(rule, 'Required', at, 'please supply one of: tpp, cloud, ngts');
-  if (union > 1) errs.add(rule, 'Forbidden', at, 'please supply one of: tpp, cloud, ngts');
+  const kinds = errs.since('v1.21') ? 'tpp, cloud, ngts' : 'tpp, cloud';
+  if (union === 0) errs.add(rule, 'Required', at, `please supply one of: ${kinds}`);
+  if (union > 1) errs.add(rule, 'Forbidden', at, `please supply one of: ${kinds}`);
 }
 
 function validateSecretKeySelector(sks: Json | undefined, at: PathSegment[], rule: RuleId, errs: FieldErrors): void {
@@ -310,7 +327,8 @@ function validateDns01(p: Json, at: PathSegment[], errs: FieldErrors): void {
     errs.add(rule, 'Invalid', [...at, 'cnameStrategy'], 'must be one of "None" or "Follow"');
   }
   list(p, 'nameservers').forEach((ns, i) => {
-    if (typeof ns !== 'string') return;
+    // The field and its check came after v1.21 (next).
+    if (typeof ns !== 'string' || !errs.since('next')) return;
     const problem = validDns01Nameserver(ns);
     if (problem) errs.add(rule, 'Invalid', [...at, 'nameservers', i], problem);
   });
@@ -348,13 +366,15 @@ function validateDns01(p: Json, at: PathSegment[], errs: FieldErrors): void {
       else validateSecretKeySelector(obj(az.clientSecretSecretRef), [...azAt, 'clientSecretSecretRef'], rule, errs);
       if (tenantID === '') errs.add(rule, 'Required', [...azAt, 'tenantID'], '');
       if (present(az, 'managedIdentity')) {
-        errs.add(rule, 'Forbidden', [...azAt, 'managedIdentity'], 'managed identity cannot be used at the same time as clientID, clientSecretSecretRef or tenantID');
+        const cannot = errs.since('v1.18') ? 'cannot' : 'can not';
+        errs.add(rule, 'Forbidden', [...azAt, 'managedIdentity'], `managed identity ${cannot} be used at the same time as clientID, clientSecretSecretRef or tenantID`);
       }
     } else if (present(az, 'managedIdentity')) {
       const mi = obj(az.managedIdentity) ?? {};
       const miClient = (str(mi, 'clientID') ?? '').length > 0;
       const miResource = (str(mi, 'resourceID') ?? '').length > 0;
-      const miTenant = (str(mi, 'tenantID') ?? '').length > 0;
+      // managedIdentity.tenantID and its checks came in v1.17.
+      const miTenant = (str(mi, 'tenantID') ?? '').length > 0 && errs.since('v1.17');
       if (miClient && miResource) errs.add(rule, 'Forbidden', [...azAt, 'managedIdentity'], 'managedIdentityClientID and managedIdentityResourceID cannot both be specified');
       if (miTenant && miResource) errs.add(rule, 'Forbidden', [...azAt, 'managedIdentity'], 'managedIdentityTenantID and managedIdentityResourceID cannot both be specified');
       if (miTenant && !miClient) errs.add(rule, 'Required', [...azAt, 'managedIdentity'], 'managedIdentityClientID is required when using managedIdentityTenantID');
@@ -363,7 +383,7 @@ function validateDns01(p: Json, at: PathSegment[], errs: FieldErrors): void {
     if ((str(az, 'resourceGroupName') ?? '') === '') errs.add(rule, 'Required', [...azAt, 'resourceGroupName'], '');
     const env = str(az, 'environment') ?? '';
     if (env !== '' && !AZURE_ENVIRONMENTS.includes(env)) {
-      errs.add(rule, 'Invalid', [...azAt, 'environment'], `must be either empty or one of ${AZURE_ENVIRONMENTS.slice(0, 3).join(', ')}, or ${AZURE_ENVIRONMENTS[3]}`);
+      errs.add(rule, 'Invalid', [...azAt, 'environment'], `must be either empty or one of ${AZURE_ENVIRONMENTS.slice(0, 3).join(', ')}${errs.since('v1.20') ? ',' : ''} or ${AZURE_ENVIRONMENTS[3]}`);
     }
   }
   if (present(p, 'cloudDNS') && !second('cloudDNS')) {
@@ -385,6 +405,8 @@ function validateDns01(p: Json, at: PathSegment[], errs: FieldErrors): void {
   if (present(p, 'route53') && !second('route53')) {
     const r = obj(p.route53) ?? {};
     const rAt = [...at, 'route53'];
+    // Before v1.16 region was required (ambient credentials without it came later).
+    if (!errs.since('v1.16') && (str(r, 'region') ?? '') === '') errs.add(rule, 'Required', [...rAt, 'region'], '');
     if ((str(r, 'accessKeyID') ?? '').length > 0 && present(r, 'accessKeyIDSecretRef')) {
       errs.add(rule, 'Required', rAt, 'accessKeyID and accessKeyIDSecretRef cannot both be specified');
     }

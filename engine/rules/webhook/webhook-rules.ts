@@ -86,6 +86,14 @@ export const WEBHOOK_RULES = [
     `${DOCS}/usage/certificate/#keystores`,
     `${CERT}  keystores:\n    pkcs12:\n      create: true\n`,
   ),
+  rule(
+    'certificate-rotation-policy-default',
+    'privateKey.rotationPolicy left to its default, which changed in v1.18',
+    'cert-manager v1.18 and v1.19 warn when spec.privateKey.rotationPolicy is not set: its default changed from Never to Always in v1.18, so each renewal now makes a new private key. Set it to say which you mean.',
+    `${DOCS}/usage/certificate/`,
+    `${CERT}  secretName: web-tls\n  dnsNames: [example.com]\n  issuerRef: {name: ca}\n  privateKey:\n    algorithm: ECDSA\n`,
+    'warning',
+  ),
   rule('certificate-renewal', 'A renewal policy or window cert-manager cannot use', 'renewal.policy is RenewBefore or Disabled (no windows then); each window needs a windowDuration, a valid cron spec and an IANA time zone.', `${DOCS}/usage/certificate/`, `${CERT}  renewal:\n    policy: RenewBefore\n    windows:\n    - cron: "61 * * * *"\n`),
   rule('issuer-type', 'An issuer with no type or more than one', 'An Issuer or ClusterIssuer configures exactly one of acme, ca, selfSigned, vault or venafi.', `${DOCS}/configuration/`, `${ISSUER}  ca: {secretName: ca}\n  selfSigned: {}\n`),
   rule(
