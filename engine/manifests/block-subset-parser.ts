@@ -158,10 +158,12 @@ let content = new Uint8Array(1024);
 function ensureLineCapacity(n: number): void {
   if (n <= starts.length) return;
   const size = Math.max(n, starts.length * 2);
-  starts = new Int32Array(size);
-  ends = new Int32Array(size);
-  indents = new Int32Array(size);
-  content = new Uint8Array(size);
+  // Keep the lines already read: growing happens in the middle of a document.
+  const grow = <T extends Int32Array | Uint8Array>(old: T, fresh: T): T => (fresh.set(old), fresh);
+  starts = grow(starts, new Int32Array(size));
+  ends = grow(ends, new Int32Array(size));
+  indents = grow(indents, new Int32Array(size));
+  content = grow(content, new Uint8Array(size));
 }
 
 class BlockSubsetParser {

@@ -12,6 +12,8 @@ export interface FoundFile {
   path: string;
   /** The path as shown to the user: relative to the display root given. */
   display: string;
+  /** The file's real path (symbolic links resolved), to notice a file reached twice. */
+  real: string;
 }
 
 export interface FindOptions {
@@ -22,6 +24,8 @@ export interface FindOptions {
   seen?: Set<string>;
   /** Called for a folder that cannot be read; by default it is skipped. */
   onUnreadable?: (display: string, error: unknown) => void;
+  /** Leave out a folder or file (its path as found, and whether it is a folder); SKIP_DIRS are always left out. */
+  exclude?: (path: string, isDir: boolean) => boolean;
 }
 
 export function findYamlFiles(root: string, display: string, options: FindOptions = {}): FoundFile[] {
@@ -29,13 +33,17 @@ export function findYamlFiles(root: string, display: string, options: FindOption
   const seen = options.seen ?? new Set<string>();
   const maxFiles = options.maxFiles ?? Infinity;
   const maxDepth = options.maxDepth ?? 64;
-  const walk = (dir: string, shown: string, depth: number): void => {
+  const { exclude } = options;
+  /** `real`: the folder's real path when known (reached without a symbolic link from a known one). */
+  const walk = (dir: string, shown: string, depth: number, knownReal?: string): void => {
     if (depth > maxDepth || out.length >= maxFiles) return;
-    let real: string;
-    try {
-      real = realpathSync(dir);
-    } catch {
-      return;
+    let real = knownReal;
+    if (real === undefined) {
+      try {
+        real = realpathSync.native(dir);
+      } catch {
+        return;
+      }
     }
     if (seen.has(real)) return;
     seen.add(real);
@@ -53,7 +61,8 @@ export function findYamlFiles(root: string, display: string, options: FindOption
       const d = join(shown, e.name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
+      const link = e.isSymbolicLink();
+      if (link) {
         try {
           const st = statSync(p);
           isDir = st.isDirectory();
@@ -63,8 +72,18 @@ export function findYamlFiles(root: string, display: string, options: FindOption
         }
       }
       if (isDir) {
-        if (!SKIP_DIRS.has(e.name)) walk(p, d, depth + 1);
-      } else if (isFile && /\.ya?ml$/i.test(e.name)) out.push({ path: p, display: d });
+        if (!SKIP_DIRS.has(e.name) && !exclude?.(p, true)) walk(p, d, depth + 1, link ? undefined : join(real, e.name));
+      } else if (isFile && /\.ya?ml$/i.test(e.name) && !exclude?.(p, false)) {
+        let fileReal = join(real, e.name);
+        if (link) {
+          try {
+            fileReal = realpathSync.native(p);
+          } catch {
+            continue;
+          }
+        }
+        out.push({ path: p, display: d, real: fileReal });
+      }
     }
   };
   walk(root, display, 0);

@@ -34,6 +34,8 @@ export class ManifestFile {
     readonly uri: string,
     private readonly store: SchemaStore,
     private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
+    /** Keep the documents' syntax trees; by default only files of few documents do. */
+    private readonly keepTrees?: boolean,
   ) {}
 
   update(text: string): UpdateStats {
@@ -49,7 +51,7 @@ export class ManifestFile {
     let reparsed = 0;
     const segments = splitDocuments(text);
     // Large files keep no syntax trees (see CheckedDocument); small ones keep them all.
-    const keepTrees = segments.length <= KEEP_TREES_UP_TO;
+    const keepTrees = this.keepTrees ?? segments.length <= KEEP_TREES_UP_TO;
     this.documents = segments.map((segment) => {
       let checked = previous.get(segment.text);
       if (!checked) {
@@ -118,6 +120,8 @@ export class ManifestFile {
       for (const o of d.checked.objects) {
         if (KNOWN_GROUPS.has(o.group) || RELEVANT_KINDS.has(o.kind ?? '')) return true;
         if (o.apiVersion === 'extensions/v1beta1' && o.kind === 'Ingress') return true;
+        // Secrets that issuers read (CA keys, credentials) take part in the checks across files.
+        if (o.apiVersion === 'v1' && o.kind === 'Secret') return true;
       }
     }
     // A file too broken to read objects from: decide by its text.
@@ -132,4 +136,12 @@ const RELEVANT_TEXT = /^(- +)?(apiVersion:\s*["']?(cert-manager\.io|acme\.cert-m
 /** Whether a text (or its beginning) looks like it holds objects Certsmith checks. */
 export function looksRelevant(text: string): boolean {
   return RELEVANT_TEXT.test(text);
+}
+
+/** A Secret at the start of a line (or of a list item). */
+const SECRET_TEXT = /^(- +)?kind:\s*["']?Secret\b/m;
+
+/** Text the language server's index keeps: the manifests Certsmith checks, and Secrets (issuance and the checks across files need them). */
+export function worthIndexing(text: string): boolean {
+  return looksRelevant(text) || SECRET_TEXT.test(text);
 }

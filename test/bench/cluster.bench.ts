@@ -36,7 +36,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import { applyObjects, DEFAULT_APPLY_CONCURRENCY, type ApplyOutcome } from '../../engine/cluster/apply.js';
-import { ClusterConnection, DEFAULT_MAX_SOCKETS, jsonBody } from '../../engine/cluster/connection.js';
+import { ClusterConnection, DEFAULT_MAX_SOCKETS } from '../../engine/cluster/connection.js';
 import { loadKubeconfig } from '../../engine/cluster/kubeconfig.js';
 import { ClusterReader } from '../../engine/cluster/cluster-reader.js';
 import { clusterOverview } from '../../engine/cluster/cluster-overview.js';

@@ -4,15 +4,18 @@
  *  - activation with a plain YAML file opened first;
  *  - activation with a cert-manager Certificate already open when the
  *    extension host starts (window reload), and the time until the language
- *    server is up.
+ *    server is up, and until the first diagnostics of that Certificate.
  * The numbers are the extension's own log lines ("activated in N ms",
- * "language server started in N ms"): the time spent in activate(), and in
- * loading the language client and starting the server process.
+ * "language server started in N ms", "first diagnostics (...) N ms after
+ * activation"): the time spent in activate(), in loading the language client
+ * and starting the server process, and from activate() returning to the
+ * Certificate's diagnostics arriving in the editor (the cold start).
  *
  *   npm run bench:editor            (packages first)
  *   npx tsx test/bench/editor.bench.ts [--rounds N]
  *
- * Target: activation under 100 ms. Writes the "Extension activation" section
+ * Targets: activation under 100 ms; first diagnostics at most 1.0 s after
+ * activation. Writes the "Extension activation" section
  * of docs/benchmarks.md; exits 1 when the target is missed.
  */
 import os from 'node:os';
@@ -25,6 +28,7 @@ import { machine } from './bench-util.js';
 
 const SECTION_HEADING = '## Extension activation (npm run bench:editor)';
 const TARGET_MS = 100;
+const COLD_START_TARGET_MS = 1000;
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
 const CERTIFICATE = `apiVersion: cert-manager.io/v1
@@ -34,6 +38,7 @@ spec:
   secretName: web-tls
   issuerRef: { name: ca }
   dnsNames: [web.example.test]
+  privateKey: { algorithm: RSB }
 `;
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)]!;
@@ -49,6 +54,8 @@ async function main(): Promise<number> {
   const plain: number[] = [];
   const withCertificate: number[] = [];
   const server: number[] = [];
+  const clientLoad: number[] = [];
+  const coldStart: number[] = [];
   try {
     const wb = await openWorkbench(browser, cs.folderUrl(), 'bench-editor');
     const read = async (pattern: RegExp, after: number): Promise<number> => {
@@ -72,7 +79,9 @@ async function main(): Promise<number> {
       await wb.runCommand('Certsmith: Show Log');
       withCertificate.push(await read(/activated in ([\d.]+) ms/, 0));
       server.push(await read(/language server started in (\d+) ms/, 0));
-      console.log(`round ${r + 1}: plain ${plain.at(-1)} ms, with a Certificate open ${withCertificate.at(-1)} ms, server ${server.at(-1)} ms`);
+      clientLoad.push(await read(/language client loaded in (\d+) ms/, 0));
+      coldStart.push(await read(/first diagnostics \(certificate\.yaml: \d+\) (\d+) ms after activation/, 0));
+      console.log(`round ${r + 1}: plain ${plain.at(-1)} ms, with a Certificate open ${withCertificate.at(-1)} ms, server ${server.at(-1)} ms (client loaded in ${clientLoad.at(-1)} ms), first diagnostics ${coldStart.at(-1)} ms after activation`);
     }
   } finally {
     await browser.close().catch(() => {});
@@ -80,7 +89,9 @@ async function main(): Promise<number> {
     rmSync(ws, { recursive: true, force: true });
   }
   const worst = Math.max(median(plain), median(withCertificate));
-  const met = worst < TARGET_MS;
+  const activationMet = worst < TARGET_MS;
+  const coldMet = median(coldStart) <= COLD_START_TARGET_MS;
+  const met = activationMet && coldMet;
   const fmt = (v: number[]) => `${median(v).toFixed(1)} ms (runs: ${v.map((x) => x.toFixed(1)).join(', ')})`;
   const section = [
     SECTION_HEADING,
@@ -91,9 +102,11 @@ async function main(): Promise<number> {
     '|---|---|',
     `| activate(), a plain YAML file opened | ${fmt(plain)} |`,
     `| activate(), a Certificate already open | ${fmt(withCertificate)} |`,
-    `| then: loading the language client and starting the server | ${fmt(server)} |`,
+    `| then: loading the language client and starting the server (initialize answered) | ${fmt(server)} |`,
+    `| of which loading dist/lazy.js (the language client) | ${fmt(clientLoad)} |`,
+    `| activate() returned → first diagnostics of the open Certificate | ${fmt(coldStart)} |`,
     '',
-    `Target: activation under ${TARGET_MS} ms: ${met ? 'met' : 'NOT met'}. Activation loads only dist/extension.js (about 16 KB); the language client, the commands and the engine (dist/lazy.js) load after activate() returns, when a cert-manager, Ingress or Gateway file is open or a command runs.`,
+    `Targets: activation under ${TARGET_MS} ms: ${activationMet ? 'met' : 'NOT met'}; first diagnostics at most ${COLD_START_TARGET_MS} ms after activation: ${coldMet ? 'met' : 'NOT met'}. Activation loads only dist/extension.js (about 16 KB); the language client, the commands and the engine (dist/lazy.js) load after activate() returns, when a cert-manager, Ingress or Gateway file is open or a command runs.`,
     '',
   ].join('\n');
   const file = writeDocsSection(REPO_ROOT, SECTION_HEADING, section);

@@ -47,6 +47,10 @@ export interface LspClientOptions {
   verbose?: boolean;
   /** Prefix for verbose output. */
   label?: string;
+  /** Hears every window/logMessage (the server's log), with the time it was read. */
+  onLog?: (message: string, time: number) => void;
+  /** Hears every `$/progress` notification (work-done progress), with the time it was read. */
+  onProgress?: (params: { token: string | number; value: { kind: 'begin' | 'report' | 'end'; message?: string; percentage?: number; title?: string } }, time: number) => void;
 }
 
 export class TimeoutError extends Error {}
@@ -165,6 +169,7 @@ export class LspClient {
 
     this.connection.onNotification(PublishDiagnosticsNotification.type, () => undefined); // recorded in onMessage
     this.connection.onNotification('window/logMessage', (params: { type?: number; message?: string }) => {
+      options.onLog?.(params.message ?? '', performance.now());
       const line = `log(${params.type ?? '?'}): ${params.message ?? ''}`;
       pushTail(this.logTail, line);
       if (options.verbose) process.stderr.write(`${prefix} ${line}\n`);
@@ -173,7 +178,7 @@ export class LspClient {
       pushTail(this.logTail, `showMessage: ${params.message ?? ''}`);
     });
     this.connection.onNotification('telemetry/event', () => undefined);
-    this.connection.onNotification('$/progress', () => undefined);
+    this.connection.onNotification('$/progress', (params: Parameters<NonNullable<LspClientOptions['onProgress']>>[0]) => options.onProgress?.(params, performance.now()));
 
     this.connection.onRequest(ConfigurationRequest.type, (params) =>
       options.configuration ? options.configuration(params.items) : params.items.map(() => null),

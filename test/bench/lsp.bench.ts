@@ -642,7 +642,8 @@ async function main(): Promise<number> {
   const ids = options.only ? [options.only] : SERVER_IDS;
 
   const file = generateCertificates();
-  const dir = path.join(os.tmpdir(), 'certsmith-bench');
+  // A folder of its own: it is the servers' workspace folder, and Certsmith indexes every YAML file in it.
+  const dir = path.join(os.tmpdir(), 'certsmith-bench', 'lsp');
   mkdirSync(dir, { recursive: true });
   const fileName = 'certificates.yaml';
   const filePath = path.join(dir, fileName);

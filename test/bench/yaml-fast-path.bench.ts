@@ -17,12 +17,13 @@
  * measured is the code shipped. Inputs go to $TMPDIR/certsmith-bench/.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { generateCertificates } from './generate-certificates.js';
+import { writeGitopsTree } from './generate-gitops.js';
 import { arg, machine, median } from './bench-util.js';
 
 const ROOT = path.resolve(path.dirname(process.argv[1] ?? '.'), '..', '..');
@@ -59,109 +60,10 @@ interface ChildResult {
 // ---------------------------------------------------------------------------
 // Inputs
 
-const TEAMS = ['payments', 'search', 'identity', 'catalog', 'checkout', 'media', 'billing', 'platform'];
-const ENVS = ['prod', 'staging', 'dev'];
-
-/** One GitOps-style file: an ACME Issuer, three Certificates and an Ingress for one app. */
-function gitopsFile(i: number): { rel: string; text: string } {
-  const team = TEAMS[i % TEAMS.length]!;
-  const env = ENVS[Math.floor(i / TEAMS.length) % ENVS.length]!;
-  const app = `app-${String(i).padStart(3, '0')}`;
-  const ns = `${team}-${env}`;
-  const host = `${app}.${team}.${env}.example.com`;
-  const cert = (n: number, name: string, dns: string[], usage: string) => [
-    '---',
-    'apiVersion: cert-manager.io/v1',
-    'kind: Certificate',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${ns}`,
-    '  labels:',
-    `    app.kubernetes.io/name: ${app}`,
-    `    app.kubernetes.io/part-of: ${team}`,
-    'spec:',
-    `  secretName: ${name}`,
-    '  issuerRef:',
-    '    name: letsencrypt',
-    '    kind: Issuer',
-    '    group: cert-manager.io',
-    `  commonName: ${dns[0]}`,
-    '  dnsNames:',
-    ...dns.map((d) => `    - ${d}`),
-    `  duration: ${n === 0 ? '2160h' : '720h'}`,
-    '  renewBefore: 360h',
-    '  privateKey:',
-    `    algorithm: ${n === 1 ? 'ECDSA' : 'RSA'}`,
-    `    size: ${n === 1 ? 256 : 2048}`,
-    '    rotationPolicy: Always',
-    '  usages:',
-    '    - digital signature',
-    '    - key encipherment',
-    `    - ${usage}`,
-  ];
-  const lines = [
-    `# ${app}: TLS for ${host} (managed by Flux, do not edit by hand)`,
-    'apiVersion: cert-manager.io/v1',
-    'kind: Issuer',
-    'metadata:',
-    '  name: letsencrypt',
-    `  namespace: ${ns}`,
-    'spec:',
-    '  acme:',
-    `    server: ${env === 'prod' ? 'https://acme-v02.api.letsencrypt.org/directory' : 'https://acme-staging-v02.api.letsencrypt.org/directory'}`,
-    `    email: "${team}-oncall@example.com"`,
-    '    privateKeySecretRef:',
-    `      name: letsencrypt-${env}-account-key`,
-    '    solvers:',
-    '      - http01:',
-    '          ingress:',
-    '            ingressClassName: nginx',
-    ...cert(0, `${app}-tls`, [host, `www.${host}`], 'server auth'),
-    ...cert(1, `${app}-internal-tls`, [`${app}.${ns}.svc`, `${app}.${ns}.svc.cluster.local`], 'server auth'),
-    ...cert(2, `${app}-client-tls`, [`${app}-client.${ns}.svc`], 'client auth'),
-    '---',
-    'apiVersion: networking.k8s.io/v1',
-    'kind: Ingress',
-    'metadata:',
-    `  name: ${app}`,
-    `  namespace: ${ns}`,
-    '  annotations:',
-    '    cert-manager.io/issuer: letsencrypt',
-    '    nginx.ingress.kubernetes.io/ssl-redirect: "true"',
-    "    nginx.ingress.kubernetes.io/proxy-body-size: '8m'",
-    'spec:',
-    '  ingressClassName: nginx',
-    '  tls:',
-    '    - hosts:',
-    `        - ${host}`,
-    `        - www.${host}`,
-    `      secretName: ${app}-ingress-tls`,
-    '  rules:',
-    ...[host, `www.${host}`].flatMap((h) => [
-      `    - host: ${h}`,
-      '      http:',
-      '        paths:',
-      '          - path: /',
-      '            pathType: Prefix',
-      '            backend:',
-      '              service:',
-      `                name: ${app}`,
-      '                port:',
-      '                  number: 8080',
-    ]),
-  ];
-  return { rel: path.join('clusters', env, team, app, 'tls.yaml'), text: lines.join('\n') + '\n' };
-}
-
 function writeInputs(files: number): void {
   mkdirSync(WORK, { recursive: true });
   writeFileSync(BIG_FILE, generateCertificates().text);
-  rmSync(GITOPS_DIR, { recursive: true, force: true });
-  for (let i = 0; i < files; i++) {
-    const f = gitopsFile(i);
-    mkdirSync(path.join(GITOPS_DIR, path.dirname(f.rel)), { recursive: true });
-    writeFileSync(path.join(GITOPS_DIR, f.rel), f.text);
-  }
+  writeGitopsTree(GITOPS_DIR, files, { namespace: 'per-team' });
 }
 
 function readInput(input: InputId): string[] {

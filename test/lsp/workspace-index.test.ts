@@ -48,3 +48,41 @@ test('issuers in files that are not open are known: kind mismatch found, definit
   const after = await client.waitForDiagnostics(certUri, (x) => x.diagnostics.some((d) => d.code === 'issuer-not-found'), 30_000);
   assert.match(String(after.diagnostics.find((d) => d.code === 'issuer-not-found')!.message), /ClusterIssuer "le"/);
 });
+
+test('vendored trees (node_modules, charts/NAME/charts) and files.exclude stay out of the index; indexing shows work-done progress', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const put = (rel: string, text: string) => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  };
+  put('node_modules/pkg/issuer.yaml', clusterIssuer('from-node-modules'));
+  put('charts/app/charts/dep/templates/issuer.yaml', clusterIssuer('from-subchart'));
+  put('generated/issuer.yaml', clusterIssuer('from-generated'));
+  put('platform/issuer.yaml', clusterIssuer('kept'));
+  const client = new TestLspClient(['lsp', '--stdio'], { indexWorkspace: true, filesExclude: { '**/generated': true, '**/*.tmp': true } }, pathToFileURL(dir).href);
+  const progress: string[] = [];
+  client.connection.onRequest('window/workDoneProgress/create', () => null);
+  client.connection.onNotification('$/progress', (p: { value: { kind: string; title?: string } }) => {
+    progress.push(p.value.kind === 'begin' ? `begin ${p.value.title}` : p.value.kind);
+  });
+  t.after(() => client.shutdown());
+  await client.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(dir).href,
+    capabilities: { window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    workspaceFolders: null,
+    initializationOptions: { indexWorkspace: true, filesExclude: { '**/generated': true, '**/*.tmp': true } },
+  });
+  await client.connection.sendNotification('initialized', {});
+
+  const names = ['from-node-modules', 'from-subchart', 'from-generated', 'kept'];
+  const cert = names.map((n, i) => CERT.replace('name: web', `name: web-${i}`).replace('secretName: web-tls', `secretName: web-${i}-tls`).replace('    name: le\n', `    name: ${n}\n    kind: ClusterIssuer\n`)).join('---\n');
+  const certUri = pathToFileURL(join(dir, 'certs.yaml')).href;
+  client.open(certUri, cert);
+  // Only the ClusterIssuer outside the vendored and excluded trees is known.
+  const p = await client.waitForDiagnostics(certUri, (x) => x.diagnostics.filter((d) => d.code === 'issuer-not-found').length === 3, 30_000);
+  const missing = p.diagnostics.filter((d) => d.code === 'issuer-not-found').map((d) => /ClusterIssuer "([^"]+)"/.exec(String(d.message))?.[1]);
+  assert.deepEqual(missing.sort(), ['from-generated', 'from-node-modules', 'from-subchart']);
+  for (let i = 0; i < 100 && progress.at(-1) !== 'end'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual([progress[0], progress.at(-1)], ['begin Certsmith: indexing manifests', 'end']);
+});

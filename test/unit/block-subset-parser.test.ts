@@ -128,6 +128,8 @@ const EDGE_ACCEPTED = [
   '# header\n---\na: 1\n',
   'a: 1',
   'a: 1\n\n\n',
+  // Longer than any document before it, so the line tables grow in the middle of it (they once lost the lines read so far).
+  `apiVersion: v1\nkind: ConfigMap\ndata:\n${Array.from({ length: 5_000 }, (_, i) => `  k${i}: v\n`).join('')}`,
   'a:\n  b:\n    c: d\n',
   'a:\n- x\n- y\n',
   'a:\n  - x\n  - y\n',

@@ -22,10 +22,12 @@ export function registerDocuments(state: ServerState, publisher: DiagnosticsPubl
   documents.onDidOpen((e) => {
     state.indexed.delete(e.document.uri);
     state.trace?.(`opened ${e.document.uri} (${e.document.getText().length} characters)`);
+    index.kustomizationChanged(e.document.uri, e.document.getText());
     publisher.schedule(e.document.uri);
   });
   documents.onDidChangeContent((e) => {
     for (const l of listeners) l.changed?.(e.document.uri, e.document.version);
+    index.kustomizationChanged(e.document.uri, e.document.getText());
     publisher.schedule(e.document.uri);
   });
   documents.onDidSave((e) => {
@@ -38,6 +40,7 @@ export function registerDocuments(state: ServerState, publisher: DiagnosticsPubl
     for (const l of listeners) l.closed?.(uri);
     // A file of the workspace goes back to what is on disk (unsaved edits are gone).
     index.reload(uri);
+    index.reloadKustomization(uri);
     publisher.republishCross();
     for (const l of listeners) l.workspaceChanged?.();
   });

@@ -1,31 +1,89 @@
 /**
  * The background index of the workspace folders: the manifests that are not
- * open, read from disk in small steps (requests are never kept waiting), so
- * that checks across files see them; kept current by the client's file
- * watcher. Files that hold only Secrets are read too: issuance and the
+ * open, so that checks across files see them; kept current by the client's
+ * file watcher. Files that hold only Secrets are read too: issuance and the
  * cross-resource checks need the Secrets an issuer refers to.
+ *
+ * A worker thread (dist/index-worker.js) walks the folders and checks the
+ * files; this thread only takes in its batches, so open documents are
+ * checked and published at once while a monorepo of tens of thousands of
+ * files is indexed. Vendored and generated trees (.git, node_modules,
+ * charts/NAME/charts) and the editor's files.exclude are left out; the
+ * client sees the progress (LSP work-done progress).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { findYamlFiles } from '../../../engine/workspace/find-manifests.js';
-import { looksRelevant } from '../../../engine/workspace/manifest-file.js';
+import { Worker } from 'node:worker_threads';
+import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { excludeTest } from '../../../engine/workspace/exclude-rules.js';
+import { findYamlFiles, SKIP_DIRS } from '../../../engine/workspace/find-manifests.js';
+import { fileView, recordFile } from '../../../engine/workspace/file-record.js';
+import { worthIndexing } from '../../../engine/workspace/manifest-file.js';
+import { isKustomizationFile } from '../../../engine/workspace/kustomization.js';
 import type { ServerState } from '../server-state.js';
 import type { DiagnosticsPublisher } from '../diagnostics-publisher.js';
+import type { FromIndexWorker, IndexedFile, IndexSetup } from '../index-worker.js';
 
-/** Bounds of the background index. */
-const INDEX_MAX_FILES = 2000;
-/** Text that is worth indexing: the manifests Certsmith checks, and Secrets. */
-const SECRET_TEXT = /^(- +)?kind:\s*["']?Secret\b/m;
+/** At most this many YAML files are looked at (a bound on memory: about 10 MiB per 1,000 manifest files). */
+const INDEX_MAX_FILES = 50_000;
+/** The worker bundle beside this one (dist/); absent when running from source: then the index is read in this thread, in steps. */
+const WORKER_FILE = join(__dirname, 'index-worker.js');
+/** While indexing, the open documents' cross-resource findings are brought up to date this often. */
+const REPUBLISH_MS = 2000;
 
 export class WorkspaceIndex {
+  /** files.exclude as the client last sent it. */
+  private filesExclude: unknown;
+  private run: { stop(): void } | undefined;
+  /** The kustomization files of the folders (from disk, or an open document's text), by URI. */
+  private readonly kustomizations = new Map<string, string>();
+
   constructor(
     private readonly state: ServerState,
     private readonly publisher: DiagnosticsPublisher,
     private readonly changed: () => void,
   ) {}
 
-  private worthIndexing(text: string): boolean {
-    return looksRelevant(text) || SECRET_TEXT.test(text);
+  /** files.exclude from initializationOptions; changes come through `register`. */
+  setFilesExclude(filesExclude: unknown): void {
+    this.filesExclude = filesExclude;
+  }
+
+  /** Left out of the index: in a dependency or VCS folder, or excluded (files.exclude, vendored charts). */
+  private excluded(path: string): boolean {
+    const folder = this.state.folders.find((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`));
+    if (folder === undefined) return false;
+    const parts = relative(folder, path).split(sep);
+    if (parts.some((part) => SKIP_DIRS.has(part))) return true;
+    // The file, or a folder it is in, as the walk would have met them.
+    const test = excludeTest(folder, this.filesExclude);
+    return parts.some((_, i) => test(join(folder, ...parts.slice(0, i + 1)), i < parts.length - 1));
+  }
+
+  /**
+   * A kustomization file's text changed (undefined: it is gone). The
+   * workspace learns which files are patches and which get a namespace, and
+   * every open document is published again (a patch's findings change).
+   */
+  kustomizationChanged(uri: string, text: string | undefined): void {
+    if (!isKustomizationFile(uri)) return;
+    if (text === undefined ? !this.kustomizations.delete(uri) : this.kustomizations.get(uri) === text) return;
+    if (text !== undefined) this.kustomizations.set(uri, text);
+    this.state.workspace.setKustomizations([...this.kustomizations].map(([u, t]) => ({ uri: u, text: t })));
+    this.publisher.republishAll();
+  }
+
+  /** A kustomization file on disk (read again), unless it is open in the editor. */
+  private loadKustomization(uri: string, path: string): void {
+    if (this.state.documents.get(uri)) return;
+    let text: string | undefined;
+    try {
+      if (!this.excluded(path) && statSync(path).size <= this.state.settings.maxFileBytes) text = readFileSync(path, 'utf8');
+    } catch {
+      // gone or unreadable: as if absent
+    }
+    this.kustomizationChanged(uri, text);
   }
 
   /** Loads a file from disk into the index; false when it is not one (or cannot be read). */
@@ -34,17 +92,23 @@ export class WorkspaceIndex {
     try {
       if (statSync(path).size > settings.maxFileBytes) return false;
       const text = readFileSync(path, 'utf8');
-      if (!this.worthIndexing(text)) {
+      if (!worthIndexing(text) || this.excluded(path)) {
         if (indexed.delete(uri)) workspace.delete(uri);
         return false;
       }
-      workspace.set(uri, text);
-      indexed.add(uri);
+      this.add(uri, text, recordFile(uri, text, workspace.store, settings.maxFileBytes).record);
       return true;
     } catch {
       if (indexed.delete(uri)) workspace.delete(uri);
       return false;
     }
+  }
+
+  /** An indexed file, checked here or by the worker: kept without syntax trees. */
+  private add(uri: string, text: string, record: Parameters<typeof fileView>[2]): void {
+    const { workspace, indexed } = this.state;
+    workspace.setChecked(uri, fileView(uri, text, record, workspace.store), true);
+    indexed.add(uri);
   }
 
   /** A closed document: its file on disk (if in a folder) takes its place. */
@@ -58,31 +122,146 @@ export class WorkspaceIndex {
     }
   }
 
-  /** Reads the workspace folders' manifests in steps of at most 15 ms. */
+  /** A closed kustomization document: its file on disk (if any) counts again. */
+  reloadKustomization(uri: string): void {
+    if (!isKustomizationFile(uri)) return;
+    try {
+      const path = fileURLToPath(uri);
+      if (this.state.inFolders(path)) return this.loadKustomization(uri, path);
+    } catch {
+      // not a file URI
+    }
+    this.kustomizationChanged(uri, undefined);
+  }
+
+  /**
+   * Reads the workspace folders' manifests in the background (again, after
+   * files.exclude or the folders changed: files no longer found leave the index).
+   */
   indexFolders(): void {
     const { state } = this;
+    this.run?.stop();
+    this.run = undefined;
     if (!state.indexWorkspace || !state.folders.length) return;
     const t0 = performance.now();
-    const seen = new Set<string>();
-    const files = state.folders.flatMap((f) => findYamlFiles(f, f, { maxFiles: INDEX_MAX_FILES, seen })).slice(0, INDEX_MAX_FILES);
-    let i = 0;
+    let total = 0;
     let loaded = 0;
-    const step = (): void => {
+    let handled = 0;
+    let stopped = false;
+    let progress: WorkDoneProgressServerReporter | undefined;
+    let lastReport = 0;
+    let lastRepublish = performance.now();
+    void state.connection.window.createWorkDoneProgress().then(
+      (p) => {
+        p.begin('Certsmith: indexing manifests', 0, total ? `${handled} of ${total} YAML files` : 'looking for YAML files', false);
+        // A small workspace may be read before the client has answered.
+        if (stopped) p.done();
+        else progress = p;
+      },
+      () => undefined,
+    );
+    const found = (uris: string[]) => {
+      total = uris.length;
+      // Files that are no longer found (excluded now, or gone) leave the index.
+      const now = new Set(uris);
+      for (const uri of uris) {
+        if (isKustomizationFile(uri)) this.loadKustomization(uri, fileURLToPath(uri));
+      }
+      for (const uri of [...this.kustomizations.keys()]) if (!now.has(uri) && !state.documents.get(uri)) this.kustomizationChanged(uri, undefined);
+      for (const uri of [...state.indexed]) {
+        if (!now.has(uri)) {
+          state.indexed.delete(uri);
+          state.workspace.delete(uri);
+        }
+      }
+    };
+    const take = (f: IndexedFile) => {
+      handled++;
+      if (state.documents.get(f.uri)) return; // open in the editor: its text wins
+      if ('skipped' in f) {
+        if (state.indexed.delete(f.uri)) state.workspace.delete(f.uri);
+        return;
+      }
+      this.add(f.uri, f.text, f.record);
+      loaded++;
+    };
+    const step = () => {
+      const now = performance.now();
+      if (progress && now - lastReport > 200) {
+        lastReport = now;
+        progress.report(total ? Math.floor((handled / total) * 100) : 0, `${handled} of ${total} YAML files`);
+      }
+      // A pass across a large index takes a while: at most a fifth of the time goes to it.
+      if (now - lastRepublish > Math.max(REPUBLISH_MS, 5 * state.workspace.crossPassMs)) {
+        lastRepublish = now;
+        this.publisher.republishCross();
+      }
+    };
+    const finish = () => {
+      this.run = undefined;
+      stopped = true;
+      progress?.done();
+      state.trace?.(`indexed ${loaded} manifest files of ${total} YAML files in ${(performance.now() - t0).toFixed(0)} ms`);
+      this.publisher.republishCross();
+      this.changed();
+    };
+    const setup: IndexSetup = {
+      folders: state.folders,
+      filesExclude: this.filesExclude,
+      maxFiles: INDEX_MAX_FILES,
+      maxBytes: state.settings.maxFileBytes,
+      target: state.workspace.store.target,
+    };
+    if (existsSync(WORKER_FILE)) {
+      const worker = new Worker(WORKER_FILE, { workerData: setup });
+      this.run = {
+        stop: () => {
+          stopped = true;
+          progress?.done();
+          void worker.terminate();
+        },
+      };
+      worker.on('message', (m: FromIndexWorker) => {
+        if (stopped) return;
+        if ('found' in m) found(m.uris);
+        else if ('files' in m) {
+          m.files.forEach(take);
+          step();
+        } else {
+          void worker.terminate();
+          finish();
+        }
+      });
+      worker.on('error', (e) => {
+        if (stopped) return;
+        state.logError('indexing the workspace', e);
+        this.run = undefined;
+        stopped = true;
+        progress?.done();
+      });
+      return;
+    }
+    // Without the worker bundle (running from source): the same work here, in steps of at most 15 ms.
+    const seen = new Set<string>();
+    const files = state.folders.flatMap((f) => findYamlFiles(f, f, { maxFiles: INDEX_MAX_FILES, seen, exclude: excludeTest(f, this.filesExclude) })).slice(0, INDEX_MAX_FILES);
+    found(files.map((f) => pathToFileURL(f.path).href));
+    let i = 0;
+    this.run = { stop: () => (stopped = true) };
+    const inThisThread = (): void => {
+      if (stopped) return;
       const start = performance.now();
       while (i < files.length && performance.now() - start < 15) {
         const f = files[i++]!;
+        handled++;
         const uri = pathToFileURL(f.path).href;
-        if (state.documents.get(uri)) continue; // open in the editor: its text wins
+        if (state.documents.get(uri)) continue;
         if (this.load(uri, f.path)) loaded++;
       }
-      if (i < files.length) setImmediate(step);
-      else {
-        state.trace?.(`indexed ${loaded} manifest files of ${files.length} YAML files in ${(performance.now() - t0).toFixed(0)} ms`);
-        this.publisher.republishCross();
-        this.changed();
-      }
+      step();
+      if (i < files.length) setImmediate(inThisThread);
+      else finish();
     };
-    setImmediate(step);
+    setImmediate(inThisThread);
   }
 
   register(): void {
@@ -96,6 +275,10 @@ export class WorkspaceIndex {
         } catch {
           continue;
         }
+        if (isKustomizationFile(change.uri)) {
+          if (change.type === 3) this.kustomizationChanged(change.uri, undefined);
+          else if (state.inFolders(path)) this.loadKustomization(change.uri, path);
+        }
         if (change.type === 3 /* deleted */) {
           if (state.indexed.delete(change.uri)) state.workspace.delete(change.uri);
         } else if (state.inFolders(path) && /\.ya?ml$/i.test(path)) this.load(change.uri, path);
@@ -103,6 +286,13 @@ export class WorkspaceIndex {
       this.publisher.republishCross();
       this.changed();
     });
+  }
+
+  /** files.exclude changed (the client sends it with the certsmith section): index again when it differs. */
+  filesExcludeChanged(filesExclude: unknown): void {
+    if (JSON.stringify(filesExclude ?? null) === JSON.stringify(this.filesExclude ?? null)) return;
+    this.filesExclude = filesExclude;
+    this.indexFolders();
   }
 
   /** The texts of the indexed and open manifests (issuance reads its resources from here, never from disk again). */
