@@ -13,7 +13,8 @@ import { AccountKeyRequest, AccountRegisteredNotification, EditorStateNotificati
 import type { Log } from './log.js';
 import type { SecretStore } from './secret-store.js';
 
-export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
+/** `diagnostics` hears every publishDiagnostics as it arrives (the cold-start figure in the log). */
+export function createLanguageClient(context: vscode.ExtensionContext, diagnostics?: (uri: vscode.Uri, count: number) => void): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -32,8 +33,17 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
       trusted: vscode.workspace.isTrusted,
       // The settings as they are now, so that the first request already sees them.
       settings: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration('certsmith'))),
+      // What the workspace index leaves out, besides vendored trees.
+      filesExclude: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration('files').get('exclude') ?? {})),
     },
-    synchronize: { configurationSection: 'certsmith' },
+    // files.exclude too: a change to it is sent with the certsmith section, and the server indexes again.
+    synchronize: { configurationSection: ['certsmith', 'files.exclude'] },
+    middleware: {
+      handleDiagnostics: (uri, found, next) => {
+        diagnostics?.(uri, found.length);
+        next(uri, found);
+      },
+    },
   };
   return new LanguageClient('certsmith', 'Certsmith', serverOptions, clientOptions);
 }

@@ -24,10 +24,12 @@ export const EDITOR_COMMANDS = {
   refreshCertificates: 'certsmith.refreshCertificates',
   showLog: 'certsmith.showLog',
   forgetSecret: 'certsmith.forgetSecret',
+  upgradeCheck: 'certsmith.upgradeCheck',
   clusterApply: 'certsmith.cluster.apply',
   clusterDryRun: 'certsmith.cluster.dryRun',
   clusterDiff: 'certsmith.cluster.diff',
   clusterShowStatus: 'certsmith.cluster.showStatus',
+  clusterExplain: 'certsmith.cluster.explain',
   clusterRenew: 'certsmith.cluster.renew',
   clusterSwitchContext: 'certsmith.cluster.switchContext',
   clusterRefresh: 'certsmith.cluster.refresh',
@@ -40,6 +42,7 @@ export const SERVER_COMMANDS = {
   dryRun: 'certsmith.server.dryRun',
   diff: 'certsmith.server.diff',
   status: 'certsmith.server.status',
+  explain: 'certsmith.server.explain',
   renew: 'certsmith.server.renew',
   issue: 'certsmith.server.issue',
   inspect: 'certsmith.server.inspect',
@@ -53,6 +56,7 @@ export interface LensArguments {
   apply: DocumentTarget;
   diff: DocumentTarget;
   status: CertificateRef;
+  explain: CertificateRef;
   issue: CertificateRef;
   inspect: { kind: 'secret'; uri: string; range: DocumentTarget['range'] } | { kind: 'certificate'; name: string; namespace: string | null; uri?: string };
   checkDns01: { names: string[] };
@@ -61,8 +65,8 @@ export interface LensArguments {
 /** The commands a code lens of each action names, for a client with or without the editor's own. */
 export function lensCommands(editorCommands: boolean): Record<keyof LensArguments, string> {
   return editorCommands
-    ? { apply: EDITOR_COMMANDS.clusterApply, diff: EDITOR_COMMANDS.clusterDiff, status: EDITOR_COMMANDS.clusterShowStatus, issue: EDITOR_COMMANDS.issueCertificate, inspect: EDITOR_COMMANDS.inspectChain, checkDns01: EDITOR_COMMANDS.checkDns01 }
-    : { apply: SERVER_COMMANDS.apply, diff: SERVER_COMMANDS.diff, status: SERVER_COMMANDS.status, issue: SERVER_COMMANDS.issue, inspect: SERVER_COMMANDS.inspect, checkDns01: SERVER_COMMANDS.checkDns01 };
+    ? { apply: EDITOR_COMMANDS.clusterApply, diff: EDITOR_COMMANDS.clusterDiff, status: EDITOR_COMMANDS.clusterShowStatus, explain: EDITOR_COMMANDS.clusterExplain, issue: EDITOR_COMMANDS.issueCertificate, inspect: EDITOR_COMMANDS.inspectChain, checkDns01: EDITOR_COMMANDS.checkDns01 }
+    : { apply: SERVER_COMMANDS.apply, diff: SERVER_COMMANDS.diff, status: SERVER_COMMANDS.status, explain: SERVER_COMMANDS.explain, issue: SERVER_COMMANDS.issue, inspect: SERVER_COMMANDS.inspect, checkDns01: SERVER_COMMANDS.checkDns01 };
 }
 
 /** An internal command of the extension: shows a chain report in the one chain panel. */

@@ -16,6 +16,7 @@ import { NotificationType, NotificationType0, ProgressType, RequestType, Request
 import type { ChainReport } from '../engine/chain/inspect.js';
 import type { CertificateStatusReport } from '../engine/cluster/certificate-status.js';
 import type { ClusterOverview } from '../engine/cluster/cluster-overview.js';
+import type { Explanation } from '../engine/cluster/explain/explanation.js';
 import type { PropagationReport } from '../engine/dns/propagation.js';
 import type { IssueSummary } from '../engine/issue/issue-certificate.js';
 import type { IssuancePlan } from '../engine/issue/issuance-plan.js';
@@ -86,6 +87,37 @@ export const EditorStateNotification = new NotificationType<EditorState>('certsm
 
 /** server → client: the settings the server uses changed (the client refreshes what shows them: the cluster status bar, the Cluster view). */
 export const SettingsAppliedNotification = new NotificationType0('certsmith/settingsApplied');
+
+/** The cert-manager release the checks target, and where that choice came from. */
+export interface CertManagerTargetResult {
+  /** "v1.21", or "next". */
+  release: string;
+  /** "v1.21.2", or the commit. */
+  version: string;
+  origin: 'default' | 'setting' | 'flag' | 'cluster';
+  /** "setting certsmith.certManagerVersion", "installed in context \"kind\": CRD … label …", "default: the newest bundled release". */
+  from: string;
+  /** A version that is not bundled: which one is used instead. */
+  note?: string;
+  /** The setting could not be read as a version. */
+  problem?: string;
+  /** The bundled releases, oldest first ("next" last). */
+  bundled: string[];
+}
+export const CertManagerTargetRequest = new RequestType0<CertManagerTargetResult, void>('certsmith/certManagerTarget');
+
+/** What changes for the workspace's manifests when cert-manager goes from one release to another. */
+export interface UpgradeCheckParams {
+  from: string;
+  to: string;
+}
+export interface UpgradeCheckResult {
+  from?: string;
+  to?: string;
+  entries: { kind: 'starts-failing' | 'stops-failing' | 'default-changes'; uri: string; line: number; column: number; code?: string; message: string }[];
+  error?: string;
+}
+export const UpgradeCheckRequest = new RequestType<UpgradeCheckParams, UpgradeCheckResult, void>('certsmith/upgradeCheck');
 
 // ---------------------------------------------------------------------------
 // The workspace's Certificates (tree view, code lenses)
@@ -258,6 +290,32 @@ export interface WaitResult {
 }
 /** Follows a Certificate with a watch; progress reports its conditions; cancellable. */
 export const WaitForCertificateRequest = new RequestType<WaitParams & WorkDone, WaitResult, void>('certsmith/waitForCertificate');
+
+export interface ExplainResult {
+  /** Why it is not Ready (or that it is): the root cause, the objects' states, the status it was made from. */
+  explanation?: Explanation;
+  /** The same as text (`certsmith explain certificate`), for editors without a webview. */
+  text?: string;
+  error?: string;
+}
+export const ExplainCertificateRequest = new RequestType<CertificateRef, ExplainResult, void>('certsmith/explainCertificate');
+
+/** Start (watch: true) or stop following the cluster's Certificates and issuers; the client starts it while its view is visible. */
+export interface WatchClusterParams {
+  watch: boolean;
+}
+export interface WatchClusterResult {
+  watching: boolean;
+  context?: string;
+  error?: string;
+}
+export const WatchClusterRequest = new RequestType<WatchClusterParams, WatchClusterResult, void>('certsmith/watchCluster');
+/** server → client: something the Cluster view shows changed (debounced); the client asks for the overview again. */
+export interface ClusterChanged {
+  context: string;
+  kinds: string[];
+}
+export const ClusterChangedNotification = new NotificationType<ClusterChanged>('certsmith/clusterChanged');
 
 // ---------------------------------------------------------------------------
 // Issuance

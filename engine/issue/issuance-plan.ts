@@ -8,7 +8,6 @@
  * network.
  */
 import { pickSolver, type SolverChoice, type SolverSelector } from '../rules/cross/solver-picker.js';
-import { UserError } from '../core/errors.js';
 import { asRecord } from '../core/values.js';
 import { LETS_ENCRYPT_PRODUCTION } from '../acme/acme-servers.js';
 import { resolveIssuanceInputs, type IssuanceInputs, type ResolveOptions } from './issuance-inputs.js';

@@ -10,7 +10,7 @@
  */
 import type { Range } from '../core/position.js';
 import { LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING } from '../acme/acme-servers.js';
-import { certificateIssuerRef, issuerIdentity, matchingIssuers, solverForName, type IssuerIdentity } from '../rules/cross/check-workspace.js';
+import { certificateIssuerRef, issuerIdentity, issuerLookup, solverForName, type IssuerIdentity } from '../rules/cross/check-workspace.js';
 import type { CertificateFacts } from '../rules/cross/object-facts.js';
 import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
 
@@ -108,9 +108,10 @@ export function resolveWorkspace(ws: Workspace): ResolvedWorkspace {
     if (issuer) issuers.push({ entry, ...issuer });
     else if (f.type === 'Certificate') certs.push({ entry, name: entry.object.name, facts: f });
   }
+  const find = issuerLookup(issuers);
   const certificates = certs.map(({ entry, name, facts }): ResolvedCertificate => {
     const ref = certificateIssuerRef(facts);
-    const matches = ref ? matchingIssuers(issuers, ref.kind, ref.name.value, entry.object.namespace) : [];
+    const matches = ref && (ref.kind === 'Issuer' || ref.kind === 'ClusterIssuer') ? find(ref.kind, ref.name.value, entry.object.namespace) : [];
     const issuer = matches.length === 1 ? matches[0] : undefined;
     const solverByName: ResolvedCertificate['solverByName'] = [];
     if (issuer?.facts.issuerType === 'acme') {

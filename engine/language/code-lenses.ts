@@ -21,8 +21,8 @@
  *
  * - with `cluster` (a cluster is configured), above every object that has a
  *   kind and a name: "Apply" → apply and "Diff" → diff `[{ uri, range }]`
- *   (range: that object), and above Certificates "Status" → status
- *   `[{ name, namespace }]`.
+ *   (range: that object), and above Certificates "Status" → status and
+ *   "Why not Ready?" → explain `[{ name, namespace }]`.
  *
  * Issuers are resolved and solvers picked as the cross-resource checks do
  * (certificate-list.ts); positions come from the facts each object's check
@@ -40,7 +40,7 @@ export interface ClusterObjectArgs {
 }
 
 export interface CodeLensOptions {
-  /** A cluster is configured: add Apply, Diff and Status. */
+  /** A cluster is configured: add Apply, Diff, Status and Why not Ready?. */
   cluster?: boolean;
 }
 
@@ -67,7 +67,8 @@ export type LensAction =
   | { title: 'Check DNS-01' | 'Check DNS-01 propagation'; action: 'checkDns01'; arguments: [CheckDns01Args] }
   | { title: 'Apply'; action: 'apply'; arguments: [ClusterObjectArgs] }
   | { title: 'Diff'; action: 'diff'; arguments: [ClusterObjectArgs] }
-  | { title: 'Status'; action: 'status'; arguments: [{ name: string; namespace: string | null }] };
+  | { title: 'Status'; action: 'status'; arguments: [{ name: string; namespace: string | null }] }
+  | { title: 'Why not Ready?'; action: 'explain'; arguments: [{ name: string; namespace: string | null }] };
 
 export interface ActionLens {
   /** A single line, in file positions. */
@@ -118,7 +119,11 @@ export function codeLenses(ws: Workspace, uri: string, options: CodeLensOptions 
         const args: ClusterObjectArgs = { uri, range: objectRange(entry, object.start, object.end) };
         out.push({ range: at(object.start), command: { title: 'Apply', action: 'apply', arguments: [args] } });
         out.push({ range: at(object.start), command: { title: 'Diff', action: 'diff', arguments: [args] } });
-        if (f.type === 'Certificate') out.push({ range: at(object.start), command: { title: 'Status', action: 'status', arguments: [{ name: object.name, namespace: object.namespace ?? null }] } });
+        if (f.type === 'Certificate') {
+          const crt = { name: object.name, namespace: object.namespace ?? null };
+          out.push({ range: at(object.start), command: { title: 'Status', action: 'status', arguments: [crt] } });
+          out.push({ range: at(object.start), command: { title: 'Why not Ready?', action: 'explain', arguments: [{ ...crt }] } });
+        }
       }
       if (f.type === 'Certificate') {
         const c = certificates.get(object);

@@ -1,8 +1,9 @@
 /** Hover: the field's description, type and allowed values from the schema. */
 import type { Position, Range } from '../core/position.js';
-import type { SchemaStore } from '../schema/schema-store.js';
+import { CERT_MANAGER_GROUPS, type SchemaStore } from '../schema/schema-store.js';
+import { releaseSchemas } from '../schema/release-schemas.js';
 import { subschemaAt } from '../schema/navigate.js';
-import { typeLabel } from '../schema/json-schema.js';
+import { typeLabel, type JsonSchema } from '../schema/json-schema.js';
 import { formatPath } from '../schema/field-path.js';
 import type { ManifestFile } from '../workspace/manifest-file.js';
 import { nodeAt } from './node-at.js';
@@ -35,6 +36,16 @@ export function hover(file: ManifestFile, pos: Position, store: SchemaStore): Ho
   let sub = subschemaAt(schema, fieldPath);
   // On a value inside a list of scalars, describe the list.
   if (!sub && typeof fieldPath[fieldPath.length - 1] === 'number') sub = subschemaAt(schema, fieldPath.slice(0, -1));
+  // A field the targeted release lacks: described from the newest release that has it.
+  let missingFrom: string | undefined;
+  if (!sub && CERT_MANAGER_GROUPS.has(obj.group) && fieldPath.length > 1) {
+    const releases = releaseSchemas();
+    const history = releases.field(obj.group, obj.version, obj.kind, fieldPath);
+    const newest = history?.releases.at(-1);
+    const other = newest ? (releases.schema(newest, obj.group, obj.version, obj.kind) as unknown as JsonSchema | undefined) : undefined;
+    sub = other ? subschemaAt(other, fieldPath) : undefined;
+    if (sub) missingFrom = `Not in cert-manager ${store.target.release} (${store.target.from}): since ${history!.since}.`;
+  }
   if (!sub) return undefined;
   const parts: string[] = [];
   const name = fieldPath.length === 1 && (fieldPath[0] === 'kind' || fieldPath[0] === 'apiVersion')
@@ -46,7 +57,13 @@ export function hover(file: ManifestFile, pos: Position, store: SchemaStore): Ho
   if (sub.enum) parts.push(`Allowed values: ${sub.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
   if (sub.pattern) parts.push(`Pattern: \`${sub.pattern}\``);
   const group = obj.group;
-  if (group.endsWith('cert-manager.io')) parts.push(`[${obj.kind} API reference](${API_DOCS}#${group}/${obj.version}.${obj.kind})`);
+  if (CERT_MANAGER_GROUPS.has(group)) {
+    // Which releases have the field, from the CRDs' own history, and the release checked against.
+    const history = fieldPath.length > 1 ? releaseSchemas().field(group, obj.version, obj.kind, fieldPath) : undefined;
+    const since = history && !history.inOldest ? ` Since cert-manager ${history.since}.` : '';
+    parts.push(missingFrom ?? `Checked against cert-manager ${store.target.release} (${store.target.from}).${since}`);
+    parts.push(`[${obj.kind} API reference](${API_DOCS}#${group}/${obj.version}.${obj.kind})`);
+  }
   const r = at.node.range!;
   return { contents: parts.join('\n\n'), range: file.toFileRange(fd, doc.lines.rangeOf(r[0], r[1])) };
 }

@@ -7,4 +7,5 @@
 export { runApply } from './apply-command.js';
 export { runDiff } from './diff-command.js';
 export { runStatus } from './status-command.js';
+export { runExplain } from './explain-command.js';
 export { runRenew } from './renew-command.js';

@@ -5,7 +5,7 @@
  * hint, never a stack.
  */
 import { DurationSyntaxError, parseDuration } from '../../engine/dns/durations.js';
-import { ClusterError, type ClusterErrorKind } from '../../engine/cluster/cluster-error.js';
+import { type ClusterError, type ClusterErrorKind } from '../../engine/cluster/cluster-error.js';
 import { ClusterConnection, DEFAULT_REQUEST_TIMEOUT_MS } from '../../engine/cluster/connection.js';
 import { loadKubeconfig, type ClusterTarget } from '../../engine/cluster/kubeconfig.js';
 import { UsageError } from './command-io.js';

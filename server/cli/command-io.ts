@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { chooseRecursiveNameservers, type DefaultNameservers } from '../../engine/dns/default-nameservers.js';
 import { NameserverSyntaxError } from '../../engine/dns/nameserver-address.js';
+import { chooseTarget, defaultTarget, TargetVersionError, type CertManagerTarget } from '../../engine/schema/cert-manager-target.js';
 
 /** What a CLI command may touch, so that tests and the real process use the same code. */
 export interface CommandIO {
@@ -94,4 +95,17 @@ export function recursiveNameserversOption(values: RecursiveNameserverValues): D
 
 export function recursiveOnlyOption(values: RecursiveNameserverValues): boolean {
   return values['recursive-nameservers-only'] === true || values['dns01-recursive-nameservers-only'] === true;
+}
+
+/** --cert-manager-version: the release to check against (default: the newest bundled); a version that is not bundled is noted on stderr. */
+export function certManagerVersionOption(value: string | undefined, io: CommandIO): CertManagerTarget {
+  let target: CertManagerTarget;
+  try {
+    target = value === undefined ? defaultTarget() : chooseTarget(value, 'flag', '--cert-manager-version');
+  } catch (e) {
+    if (e instanceof TargetVersionError) throw new UsageError(`--cert-manager-version: ${e.message}`);
+    throw e;
+  }
+  if (target.note) io.stderr(`certsmith: ${target.note}\n`);
+  return target;
 }

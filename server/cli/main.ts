@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
  */
 import { UsageError, type CommandIO } from './command-io.js';
 import { runLint } from './lint-command.js';
-import { runLsp } from './lsp-command.js';
 import { runDns } from './dns-command.js';
 import type * as ClusterCommands from './cluster-commands.js';
+import type * as MoreCommands from './more-commands.js';
+import { VERSION } from '../version.js';
 
 /**
  * dist/cluster-commands.js (a separate bundle: see esbuild.config.mjs), loaded
@@ -17,7 +18,10 @@ function clusterCommands(): typeof ClusterCommands {
   return require('./cluster-commands.js') as typeof ClusterCommands;
 }
 
-const VERSION = '0.1.0';
+/** dist/more-commands.js likewise: the language server, inspect, issue and upgrade-check. */
+function moreCommands(): typeof MoreCommands {
+  return require('./more-commands.js') as typeof MoreCommands;
+}
 
 const USAGE = `Certsmith ${VERSION}: checks cert-manager manifests before they reach a cluster.
 
@@ -33,7 +37,9 @@ Commands:
   apply [--dry-run] PATH...           server-side apply (or dry run) to a cluster
   diff PATH...                        what apply would change in the cluster
   status certificate NAME [--wait]    a Certificate's status in the cluster
+  explain certificate NAME            why a Certificate is not Ready: the cause and what to do
   renew NAME... | --all | -l SELECTOR trigger renewal, as cmctl renew does
+  upgrade-check --from V --to V PATH... what changes for these manifests in a cert-manager upgrade
   version                             print the version
 
 Run "certsmith <command> --help" for a command's options.`;
@@ -49,15 +55,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'lint':
-        return runLint(rest, io);
+        return await runLint(rest, io);
       case 'lsp':
-        return await runLsp(rest, io);
+        return await moreCommands().runLsp(rest, io);
       case 'inspect':
-        return await (await import('./inspect-command.js')).runInspect(rest, io);
+        return await moreCommands().runInspect(rest, io);
       case 'dns':
         return await runDns(rest, io);
       case 'issue':
-        return await (await import('./issue-command.js')).runIssue(rest, {
+        return await moreCommands().runIssue(rest, {
           ...io,
           onInterrupt(handler) {
             let count = 0;
@@ -80,8 +86,12 @@ async function main(argv: string[]): Promise<number> {
         return await clusterCommands().runDiff(rest, io);
       case 'status':
         return await clusterCommands().runStatus(rest, io);
+      case 'explain':
+        return await clusterCommands().runExplain(rest, io);
       case 'renew':
         return await clusterCommands().runRenew(rest, io);
+      case 'upgrade-check':
+        return await moreCommands().runUpgradeCheck(rest, io);
       case 'version':
       case '--version':
         io.stdout(`certsmith ${VERSION}\n`);

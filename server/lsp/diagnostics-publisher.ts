@@ -29,7 +29,17 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   };
 }
 
+/**
+ * A pass across files that took this long (ms) is not waited for on each
+ * edit: the edited document gets its own findings at once and the pass runs
+ * CROSS_DEFER_MS after the last edit (a workspace of tens of thousands of
+ * files needs about a second for it, measured in bench:lsp-index).
+ */
+const SLOW_CROSS_MS = 30;
+const CROSS_DEFER_MS = 300;
+
 export class DiagnosticsPublisher {
+  private crossTimer: NodeJS.Timeout | undefined;
   /** Documents whose text changed since they were last checked. */
   private readonly pending = new Set<string>();
   /** Documents for which diagnostics were published (to clear them when they stop being relevant). */
@@ -73,7 +83,7 @@ export class DiagnosticsPublisher {
     this.state.trace?.(`checked ${uri}: ${stats.reparsed}/${stats.documents} documents re-checked in ${(performance.now() - t0).toFixed(1)} ms`);
   }
 
-  publish(uri: string): void {
+  publish(uri: string, quick = false): void {
     const { workspace, documents, connection } = this.state;
     const file = workspace.get(uri);
     if (!file) return;
@@ -85,7 +95,8 @@ export class DiagnosticsPublisher {
     const version = documents.get(uri)?.version;
     this.published.add(uri);
     const t0 = performance.now();
-    const diagnostics = [...(file.isRelevant ? workspace.diagnostics(uri).map(toLspDiagnostic) : []), ...extra];
+    const own = file.isRelevant ? (quick ? workspace.quickDiagnostics(uri, SLOW_CROSS_MS) : workspace.diagnostics(uri)) : [];
+    const diagnostics = [...own.map(toLspDiagnostic), ...extra];
     void connection.sendDiagnostics({ uri, version, diagnostics });
     this.state.trace?.(`published ${diagnostics.length} diagnostics for ${uri} in ${(performance.now() - t0).toFixed(1)} ms`);
   }
@@ -107,19 +118,33 @@ export class DiagnosticsPublisher {
   private flush(): void {
     this.flushScheduled = false;
     const changed = [...this.pending];
+    const { workspace } = this.state;
+    let quick = false;
     for (const uri of changed) {
       try {
         this.sync(uri);
         this.pending.delete(uri);
-        this.publish(uri);
-        this.lastCross.set(uri, JSON.stringify(this.state.workspace.crossDiagnostics().get(uri) ?? []));
+        quick ||= !workspace.crossIsCurrent && workspace.crossPassMs >= SLOW_CROSS_MS;
+        this.publish(uri, quick);
+        // After a quick publication, the deferred pass publishes the document again in any case.
+        this.lastCross.set(uri, quick ? '\u0000quick' : JSON.stringify(workspace.crossDiagnostics().get(uri) ?? []));
       } catch (e) {
         this.pending.delete(uri);
         this.state.logError(`checking ${uri}`, e);
       }
     }
-    this.republishCross(changed);
+    if (quick) this.deferCross();
+    else this.republishCross(changed);
     if (changed.length > 0) for (const l of this.afterFlush) l(changed);
+  }
+
+  /** The pass across files, once the edits have paused (see SLOW_CROSS_MS). */
+  private deferCross(): void {
+    if (this.crossTimer) clearTimeout(this.crossTimer);
+    this.crossTimer = setTimeout(() => {
+      this.crossTimer = undefined;
+      this.republishCross();
+    }, CROSS_DEFER_MS).unref();
   }
 
   /** An edit in one file can change what is found in others (an Issuer renamed, a Secret taken twice). */

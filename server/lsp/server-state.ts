@@ -10,7 +10,16 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaStore } from '../../engine/schema/schema-store.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import type { ClusterChoice } from '../../protocol/messages.js';
+import { chooseTarget, defaultTarget, TargetVersionError, type CertManagerTarget } from '../../engine/schema/cert-manager-target.js';
+import { schemaStore } from '../../engine/schema/schema-store.js';
 import { resolveSettings, type RawSettings, type ServerSettings } from './settings.js';
+
+/** The cert-manager version the cluster runs, as last detected (cluster checks on). */
+export interface DetectedVersion {
+  context: string;
+  version?: string;
+  source: string;
+}
 
 /** initializationOptions the server understands. */
 export interface CertsmithInitOptions {
@@ -24,6 +33,8 @@ export interface CertsmithInitOptions {
   trusted?: boolean;
   /** Settings to start with, before the first workspace/didChangeConfiguration. */
   settings?: RawSettings;
+  /** The editor's files.exclude (glob → true, false or { when }): left out of the workspace index. */
+  filesExclude?: Record<string, unknown>;
 }
 
 export class ServerState {
@@ -41,6 +52,11 @@ export class ServerState {
   private choice: ClusterChoice = {};
   private trusted = true;
   settings: ServerSettings;
+  /** The cert-manager release the checks target (setting, else the cluster's, else the newest bundled). */
+  target: CertManagerTarget;
+  /** Why the setting could not be used, when it could not. */
+  targetProblem?: string;
+  private detected?: DetectedVersion;
   private readonly settingsListeners: ((now: ServerSettings, before: ServerSettings) => void)[] = [];
   /** CERTSMITH_TRACE=1: how long each step takes, to the client's log (never file contents). */
   readonly trace?: (message: string) => void;
@@ -52,6 +68,7 @@ export class ServerState {
   ) {
     this.workspace = new Workspace(store);
     this.settings = this.resolve();
+    this.target = store.target;
     if (process.env.CERTSMITH_TRACE) this.trace = (m) => connection.console.log(m);
   }
 
@@ -78,9 +95,40 @@ export class ServerState {
     if (change.folders) this.folders = change.folders;
     const before = this.settings;
     this.settings = this.resolve();
+    this.retarget();
     this.workspace.crossOptions = { ...this.workspace.crossOptions, clusterResourceNamespace: this.settings.clusterResourceNamespace };
     this.workspace.maxFileBytes = this.settings.maxFileBytes;
     for (const l of this.settingsListeners) l(this.settings, before);
+  }
+
+  /** The version the cluster runs (undefined: no longer known, e.g. the checks were switched off). */
+  setDetectedVersion(detected: DetectedVersion | undefined): void {
+    if (JSON.stringify(detected) === JSON.stringify(this.detected)) return;
+    this.detected = detected;
+    const before = this.settings;
+    if (this.retarget()) for (const l of this.settingsListeners) l(this.settings, before);
+  }
+
+  /** Chooses the target again; re-checks every file when it changed. */
+  private retarget(): boolean {
+    let target: CertManagerTarget = defaultTarget();
+    this.targetProblem = undefined;
+    const asked = this.settings.certManagerVersion;
+    try {
+      if (asked) target = chooseTarget(asked, 'setting', 'setting certsmith.certManagerVersion');
+      else if (this.detected?.version) target = chooseTarget(this.detected.version, 'cluster', `installed in context "${this.detected.context}": ${this.detected.source}`);
+    } catch (e) {
+      if (!(e instanceof TargetVersionError)) throw e;
+      this.targetProblem = `certsmith.certManagerVersion: ${e.message}; checking against ${target.release} instead`;
+    }
+    const same = this.target && this.target.release === target.release && this.target.from === target.from && this.target.note === target.note;
+    this.target = target;
+    if (same) return false;
+    this.workspace.setStore(schemaStore(target));
+    if (target.note) this.log(`Certsmith: ${target.note}`);
+    if (this.targetProblem) this.log(`Certsmith: ${this.targetProblem}`);
+    this.log(`Certsmith: checking against cert-manager ${target.release} (${target.from}).`);
+    return true;
   }
 
   onSettings(listener: (now: ServerSettings, before: ServerSettings) => void): void {

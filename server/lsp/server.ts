@@ -18,7 +18,7 @@ import { createConnection, IPCMessageReader, IPCMessageWriter, StreamMessageRead
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { schemaStore } from '../../engine/schema/schema-store.js';
-import { warmUp } from '../../engine/workspace/warm-up.js';
+import { warmUpSteps } from '../../engine/workspace/warm-up.js';
 import { SERVER_COMMANDS } from '../../protocol/commands.js';
 import { DiagnosticsPublisher } from './diagnostics-publisher.js';
 import { ServerState, type CertsmithInitOptions } from './server-state.js';
@@ -32,8 +32,12 @@ import { attachClusterChecks } from './handlers/cluster-checks.js';
 import { ClusterActions } from './handlers/cluster-actions.js';
 import { LocalActions } from './handlers/local-actions.js';
 import { registerExecuteCommand } from './handlers/execute-command.js';
+import { VERSION } from '../version.js';
 
 export { toLspDiagnostic } from './diagnostics-publisher.js';
+
+/** How long after `initialized` the warm-up waits for a first open document before it starts anyway. */
+const WARM_UP_DELAY_MS = 100;
 
 export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection {
   const connection =
@@ -62,6 +66,14 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
       certificates.refreshLenses();
     }
   });
+  // Another cert-manager target: every file was checked again; publish what changed.
+  let lastTarget = state.target;
+  state.onSettings(() => {
+    if (state.target === lastTarget) return;
+    lastTarget = state.target;
+    publisher.republishAll();
+    certificates.maybeChanged();
+  });
   registerDocuments(state, publisher, index, [checks, { workspaceChanged: () => certificates.maybeChanged() }]);
   index.register();
   registerLanguageFeatures(state, publisher, clusterLenses);
@@ -77,6 +89,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
     state.secretStorage = opts.secretStorage === true;
     state.codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     canPull = params.capabilities.workspace?.configuration === true;
+    index.setFilesExclude(opts.filesExclude);
     const toPath = (u: string): string | undefined => {
       try {
         return u.startsWith('file:') ? fileURLToPath(u) : undefined;
@@ -100,15 +113,22 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
       },
-      serverInfo: { name: 'certsmith', version: '0.1.0' },
+      serverInfo: { name: 'certsmith', version: VERSION },
     };
   });
 
   connection.onInitialized(() => {
     state.log('Certsmith language server ready.');
+    setTimeout(startWarmUp, WARM_UP_DELAY_MS);
     // A client that pushes no settings is asked for them.
     if (!state.settingsReceived) void sync.pull();
     index.indexFolders();
+    // files.exclude: VS Code sends it with the certsmith section when it changes; it is read again then.
+    const pullExclude = () => {
+      if (canPull) void connection.workspace.getConfiguration('files.exclude').then((v: unknown) => index.filesExcludeChanged(v), () => undefined);
+    };
+    pullExclude();
+    state.onSettings(pullExclude);
   });
 
   process.on('uncaughtException', (e) => state.logError('a request', e));
@@ -116,13 +136,32 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
 
   documents.listen(connection);
   connection.listen();
-  // Optimise the checking code before the first real file arrives (messages wait in the pipe meanwhile).
-  try {
-    const t0 = performance.now();
-    warmUp(state.store);
-    state.trace?.(`warm-up took ${(performance.now() - t0).toFixed(1)} ms`);
-  } catch (e) {
-    state.logError('warm-up', e);
-  }
+  // Optimise the checking code before a large file arrives, in steps, with the messages answered in
+  // between. It starts once the first open documents are published (the editor opens them right after
+  // `initialized`), or WARM_UP_DELAY_MS after `initialized` when none is: started earlier, a step came
+  // between each start-up message and the first diagnostics waited for several steps of cold code.
+  let steps: (() => void)[] | undefined;
+  let t0 = 0;
+  let busy = 0;
+  const step = (): void => {
+    const s = steps!.shift();
+    if (!s) return void state.trace?.(`warm-up took ${busy.toFixed(1)} ms (${(performance.now() - t0).toFixed(0)} ms with the messages in between)`);
+    const t = performance.now();
+    try {
+      s();
+    } catch (e) {
+      steps!.length = 0;
+      state.logError('warm-up', e);
+    }
+    busy += performance.now() - t;
+    setImmediate(step);
+  };
+  const startWarmUp = (): void => {
+    if (steps) return;
+    steps = warmUpSteps(state.store);
+    t0 = performance.now();
+    setImmediate(step);
+  };
+  publisher.onFlushed(startWarmUp);
   return connection;
 }

@@ -26,6 +26,7 @@ export interface RawSettings {
   http01?: { listen?: unknown };
   outputDirectory?: unknown;
   maxFileSize?: unknown;
+  certManagerVersion?: unknown;
   cluster?: { kubeconfig?: unknown; context?: unknown; namespace?: unknown; checkAgainstCluster?: unknown; checkOnSave?: unknown; requestTimeoutSeconds?: unknown };
 }
 
@@ -53,6 +54,8 @@ export interface ServerSettings {
   /** Absolute: the setting, relative to the first workspace folder. */
   outputDirectory: string;
   maxFileBytes: number;
+  /** certsmith.certManagerVersion as written ("1.17", "next"); undefined: detect in the cluster, else the newest bundled release. */
+  certManagerVersion?: string;
   cluster: ClusterSettings;
   /** The workspace is trusted (a client that says nothing is). */
   trusted: boolean;
@@ -87,6 +90,7 @@ export function resolveSettings(raw: RawSettings | undefined, c: ResolveContext)
     clusterResourceNamespace: str(r.clusterResourceNamespace) ?? 'cert-manager',
     http01Listen: str(r.http01?.listen) ?? ':80',
     outputDirectory: isAbsolute(out) ? out : join(base ?? process.cwd(), out),
+    certManagerVersion: str(r.certManagerVersion),
     maxFileBytes: Math.round((num(r.maxFileSize, 0.001, 1024) ?? DEFAULT_MAX_FILE_BYTES / (1024 * 1024)) * 1024 * 1024),
     cluster: {
       checkAgainstCluster: cl.checkAgainstCluster === true,

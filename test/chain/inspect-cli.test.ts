@@ -16,7 +16,6 @@ type JsonReport = InspectJsonReport;
 
 let pki: Pki;
 let dir: string;
-const NOW = new Date();
 const SERVER = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth'];
 const CA = (pathlen?: number) => [`basicConstraints=critical,CA:TRUE${pathlen === undefined ? '' : `,pathlen:${pathlen}`}`, 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid'];
 

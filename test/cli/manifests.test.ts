@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
-import { CROSS_RULES } from '../../engine/rules/cross/cross-rules.js';
+import { ACROSS_FILES_RULE_IDS } from '../../engine/rules/registry.js';
 
 interface JsonDiagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -18,7 +18,7 @@ interface JsonDiagnostic {
 }
 
 /** Lints one file and returns its diagnostics (0-based positions) and the exit status. */
-const CROSS_RULE_IDS = new Set<string>(CROSS_RULES.map((r) => r.id));
+const CROSS_RULE_IDS = ACROSS_FILES_RULE_IDS;
 
 /**
  * Lints one file and returns its diagnostics, without the cross-resource ones:

@@ -51,7 +51,7 @@ test('lint of a file that does not exist: exit 2 naming the file', (t) => {
 test('lint --format xml: exit 2 naming the allowed formats', (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, 'cert.yaml'), CERT);
-  assertUsageError(runCli(['lint', '--format', 'xml', 'cert.yaml'], { cwd: dir }), /--format must be text, json or github, not "xml"/);
+  assertUsageError(runCli(['lint', '--format', 'xml', 'cert.yaml'], { cwd: dir }), /--format must be text, json, github, sarif or junit, not "xml"/);
   assertUsageError(runCli(['lint', '--format=JSON', 'cert.yaml'], { cwd: dir }), /--format/);
   assertUsageError(runCli(['lint', 'cert.yaml', '--format'], { cwd: dir }), /--format/);
 });
@@ -73,7 +73,7 @@ test('an unknown command: exit 2; no command: the usage and exit 2; help and ver
   assert.match(none.stdout, /Usage: certsmith <command>/);
   const help = runCli(['lint', '--help'], { cwd: dir });
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /Usage: certsmith lint \[--format text\|json\|github\]/);
+  assert.match(help.stdout, /Usage: certsmith lint \[--format text\|json\|github\|sarif\|junit\]/);
   const version = runCli(['--version'], { cwd: dir });
   assert.equal(version.status, 0);
   assert.match(version.stdout, /^certsmith \d+\.\d+\.\d+\n$/);

@@ -502,6 +502,7 @@ test('with a kubeconfig (the setting names one that exists): Apply and Diff abov
       [certLine, 'Apply', 'certsmith.cluster.apply'],
       [certLine, 'Diff', 'certsmith.cluster.diff'],
       [certLine, 'Status', 'certsmith.cluster.showStatus'],
+      [certLine, 'Why not Ready?', 'certsmith.cluster.explain'],
       [certLine, 'Issue (staging)', 'certsmith.issueCertificate'],
       [certLine, 'Inspect', 'certsmith.inspectChain'],
     ],

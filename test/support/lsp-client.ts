@@ -14,7 +14,7 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { CLI, ROOT } from './cli.js';
-import { CROSS_RULES } from '../../engine/rules/cross/cross-rules.js';
+import { ACROSS_FILES_RULE_IDS } from '../../engine/rules/registry.js';
 
 export class TestLspClient {
   readonly proc: ChildProcess;
@@ -144,7 +144,7 @@ export class TestLspClient {
   }
 }
 
-const CROSS_RULE_IDS = new Set<string>(CROSS_RULES.map((r) => r.id));
+const CROSS_RULE_IDS = ACROSS_FILES_RULE_IDS;
 
 /**
  * The codes of the diagnostics that come from the document itself. Every test

@@ -327,6 +327,12 @@ test('null: a key with no value on a field that is not nullable is a schema-null
   assert.deepEqual(brief(ds), ['8:3 warning schema-null-value', '9:3 warning schema-null-value', '6:1 error certificate-identity'], show(ds));
 });
 
+test('null: metadata.creationTimestamp: null, as kubectl --dry-run -o yaml writes it, is information only', () => {
+  const ds = check(certificate('  secretName: web-tls\n  issuerRef: {name: ca}\n').replace('  namespace: web\n', '  namespace: web\n  creationTimestamp: null\n'));
+  assert.deepEqual(brief(ds), ['6:3 information schema-null-value'], show(ds));
+  assert.match(ds[0]!.message, /Harmless here/);
+});
+
 test('null: a field declared nullable in a schema accepts null without any diagnostic (when the schemas have one)', () => {
   // The generated schemas are scanned for a property that allows null.
   const store = schemaStore();

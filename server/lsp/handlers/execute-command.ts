@@ -84,6 +84,11 @@ export function registerExecuteCommand(state: ServerState, cluster: ClusterActio
       if (r.error || !r.text) return say(MessageType.Error, r.error ?? 'no status');
       show(`status-${r.report?.namespace}-${r.report?.name}.txt`, r.text);
     },
+    [SERVER_COMMANDS.explain]: async (arg) => {
+      const r = await progress('explaining the Certificate', (signal) => cluster.explain(arg as CertificateRef, { signal }));
+      if (r.error || !r.text) return say(MessageType.Error, r.error ?? 'no explanation');
+      show(`explain-${r.explanation?.namespace}-${r.explanation?.name}.txt`, r.text);
+    },
     [SERVER_COMMANDS.renew]: async (arg) => {
       const crt = arg as CertificateRef;
       const t = await cluster.target();

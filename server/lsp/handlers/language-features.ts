@@ -26,7 +26,8 @@ const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
 };
 
 export function registerLanguageFeatures(state: ServerState, publisher: DiagnosticsPublisher, clusterLenses: () => boolean): void {
-  const { connection, workspace, store } = state;
+  // The store follows the cert-manager target (state.workspace.store), so it is read at each request.
+  const { connection, workspace } = state;
   const relevantFile = (uri: string) => {
     publisher.sync(uri);
     const file = workspace.get(uri);
@@ -37,7 +38,7 @@ export function registerLanguageFeatures(state: ServerState, publisher: Diagnost
     guarded(state, 'completion', [] as CompletionItem[], (params) => {
       const file = relevantFile(params.textDocument.uri);
       if (!file) return [];
-      return complete(file, params.position, store, workspace).map((c) => ({
+      return complete(file, params.position, workspace.store, workspace).map((c) => ({
         label: c.label,
         kind: COMPLETION_KIND[c.kind],
         detail: c.detail,
@@ -54,7 +55,7 @@ export function registerLanguageFeatures(state: ServerState, publisher: Diagnost
     guarded(state, 'hover', null, (params) => {
       const file = relevantFile(params.textDocument.uri);
       if (!file) return null;
-      const h = hover(file, params.position, store);
+      const h = hover(file, params.position, workspace.store);
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: h.range } : null;
     }),
   );
