@@ -12,6 +12,7 @@ import { join, relative, sep } from 'node:path';
 const LAZY_BUNDLES = {
   './cluster-commands.js': 'server/cli/cluster-commands.ts',
   './more-commands.js': 'server/cli/more-commands.ts',
+  './lsp-command.js': 'server/cli/lsp-command.ts',
   './lsp-cluster.js': 'server/lsp/lsp-cluster.ts',
   './lsp-actions.js': 'server/lsp/lsp-actions.ts',
 };

@@ -8,6 +8,7 @@ import { runLint } from './lint-command.js';
 import { runDns } from './dns-command.js';
 import type * as ClusterCommands from './cluster-commands.js';
 import type * as MoreCommands from './more-commands.js';
+import type * as LspCommand from './lsp-command.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -18,9 +19,14 @@ function clusterCommands(): typeof ClusterCommands {
   return require('./cluster-commands.js') as typeof ClusterCommands;
 }
 
-/** dist/more-commands.js likewise: the language server, inspect, issue and upgrade-check. */
+/** dist/more-commands.js likewise: inspect, issue and upgrade-check. */
 function moreCommands(): typeof MoreCommands {
   return require('./more-commands.js') as typeof MoreCommands;
+}
+
+/** dist/lsp-command.js: the language server alone (it stays running, so it loads nothing it does not serve). */
+function lspCommand(): typeof LspCommand {
+  return require('./lsp-command.js') as typeof LspCommand;
 }
 
 const USAGE = `Certsmith ${VERSION}: checks cert-manager manifests before they reach a cluster.
@@ -57,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
       case 'lint':
         return await runLint(rest, io);
       case 'lsp':
-        return await moreCommands().runLsp(rest, io);
+        return await lspCommand().runLsp(rest, io);
       case 'inspect':
         return await moreCommands().runInspect(rest, io);
       case 'dns':

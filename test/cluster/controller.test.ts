@@ -10,7 +10,9 @@
  *   ACME        DNS-01 through bind9 (rfc2136 with the TSIG Secret) against
  *               Pebble, apex + wildcard; the solver sets
  *               waitInsteadOfSelfCheck: 0s, so cert-manager skips its self
- *               check and its hard-coded 60 s wait after it
+ *               check and its hard-coded 60 s wait after it; one more
+ *               Certificate runs that default path once, followed by
+ *               `certsmith status --wait`
  *   webhook     a server dry run of an RSA-1024 Certificate is denied by
  *               cert-manager's webhook; the CertificateRequests the controller
  *               creates went through its mutating webhook (spec.username)
@@ -20,10 +22,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI } from '../support/cli.js';
 import { certificateYaml, startAcmeWorld, type AcmeWorld } from '../world/acme-world.js';
 import { certManagerControllerBuilt, certManagerControllerDir, CONTROLLER_INTERVALS, startCertManager, WEBHOOK_NAME, type CertManager } from '../world/cert-manager.js';
 import { kubernetesBinaryDir, kubernetesPeersBuilt, startKubeApiServer, type KubeApiServer } from '../world/kube-apiserver.js';
@@ -200,6 +203,45 @@ test('cert-manager v1.21.2 issues SelfSigned, CA and ACME DNS-01 certificates an
     assert.equal(order?.status.state, 'valid');
   });
 
+  await t.test("ACME DNS-01 with cert-manager's own self check (its default, run once here): the check passes at bind9, cert-manager waits its 60 s, and `certsmith status --wait` follows it to Ready", async () => {
+    const solvers = `      - dns01:
+          rfc2136:
+            nameserver: ${acme.bind9.address}
+            tsigKeyName: ${acme.bind9.tsig!.name}
+            tsigAlgorithm: HMACSHA256
+            tsigSecretSecretRef:
+              name: tsig-secret
+              key: tsig-secret-key`;
+    const since = Date.now();
+    await kubectl(['apply', '-f', '-'], acme.issuerYaml({ name: 'pebble-checked', solvers }));
+    await kubectl(['apply', '-f', '-'], certificateYaml({ name: 'checked', issuer: 'pebble-checked', dnsNames: [`checked.${acme.zone}`] }));
+    // The CLI runs as its own process while this one keeps serving the world's pipes.
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'status', 'certificate', 'checked', '-n', 'default', '--wait', '--timeout', '150s'], {
+        cwd: dir,
+        env: { ...process.env, KUBECONFIG: kube.adminKubeconfig, HOME: dir },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const timer = setTimeout(() => child.kill(), 170_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+    const took = Date.now() - since;
+    assert.equal(r.code, 0, `status --wait did not end Ready after ${took} ms:\n${r.stdout}\n${r.stderr}\ncontroller log:\n${cm.logTail('controller', 15)}`);
+    assert.match(r.stdout, /Ready/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+    assert.ok(!(r.stdout + r.stderr).includes(acme.bind9.tsig!.secret), 'the TSIG secret is not shown');
+    const challenges = (await getJson(['get', 'challenges', '-n', 'default'])).items.filter((c: { spec: { dnsName: string } }) => c.spec.dnsName === `checked.${acme.zone}`);
+    // Challenges are deleted once the Order is valid; the Order remains.
+    assert.equal(challenges.length, 0);
+    timesToReady.acmeDns01SelfCheck = took;
+  });
+
   await t.test('the webhook denies a Certificate with an RSA key of 1024 bits in a server dry run', async () => {
     const r = await kube.kubectl(['apply', '--dry-run=server', '-f', '-'], undefined, {
       input: certificateYaml({ name: 'weak', issuer: 'selfsigned', dnsNames: ['weak.example.test'], privateKey: '    algorithm: RSA\n    size: 1024' }),
@@ -219,6 +261,6 @@ test('cert-manager v1.21.2 issues SelfSigned, CA and ACME DNS-01 certificates an
 
   console.log(
     `# time to Ready: SelfSigned ${timesToReady.selfSigned} ms, CA leaf ${timesToReady.ca} ms (root + CA Issuer + leaf ${timesToReady.caChain} ms), ` +
-      `ACME DNS-01 apex+wildcard with waitInsteadOfSelfCheck ${timesToReady.acmeDns01} ms (intervals: ${JSON.stringify(CONTROLLER_INTERVALS)})`,
+      `ACME DNS-01 apex+wildcard with waitInsteadOfSelfCheck ${timesToReady.acmeDns01} ms, with the self check ${timesToReady.acmeDns01SelfCheck} ms (intervals: ${JSON.stringify(CONTROLLER_INTERVALS)})`,
   );
 });
