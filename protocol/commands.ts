@@ -35,8 +35,6 @@ export const EDITOR_COMMANDS = {
   clusterRefresh: 'certsmith.cluster.refresh',
 } as const;
 
-export type EditorCommand = (typeof EDITOR_COMMANDS)[keyof typeof EDITOR_COMMANDS];
-
 export const SERVER_COMMANDS = {
   apply: 'certsmith.server.apply',
   dryRun: 'certsmith.server.dryRun',
@@ -48,8 +46,6 @@ export const SERVER_COMMANDS = {
   inspect: 'certsmith.server.inspect',
   checkDns01: 'certsmith.server.checkDns01',
 } as const;
-
-export type ServerCommand = (typeof SERVER_COMMANDS)[keyof typeof SERVER_COMMANDS];
 
 /** The argument a code lens passes to each action (both command sets take the same). */
 export interface LensArguments {

@@ -238,7 +238,7 @@ export interface ApplyResult {
 /** Progress: one `report` per object as its result is known ($/progress with the request's workDoneToken). */
 export const ApplyRequest = new RequestType<ApplyParams & WorkDone, ApplyResult, void>('certsmith/apply');
 
-export interface ObjectDiff {
+interface ObjectDiff {
   label: string;
   /** cert-manager.io/v1/Certificate/NS/NAME: the name of both sides. */
   path: string;

@@ -17,7 +17,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 
-export interface AccountRecord {
+interface AccountRecord {
   directoryUrl: string;
   privateKeySecretRef: string;
   email?: string;
@@ -87,7 +87,7 @@ export function accountKeyFromSecret(pem: string, secret: string): AccountKey {
   return { pem, origin: `Secret ${secret}`, removeHint: `put a new RSA or ECDSA key in Secret ${secret} (key tls.key), or remove that Secret from the files so that a key is made`, save: () => {} };
 }
 
-export function accountKeyFromState(stateDir: string, directoryUrl: string, privateKeySecretRef: string, onCreate?: (where: string) => void): AccountKey {
+function accountKeyFromState(stateDir: string, directoryUrl: string, privateKeySecretRef: string, onCreate?: (where: string) => void): AccountKey {
   const id = createHash('sha256').update(`${directoryUrl}\n${privateKeySecretRef}`).digest('hex').slice(0, 20);
   const dir = join(stateDir, 'acme-accounts', id);
   const keyPath = join(dir, 'account.key');

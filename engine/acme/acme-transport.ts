@@ -15,14 +15,14 @@ import http from 'node:http';
 import https from 'node:https';
 import { CancelledError, UserError } from '../core/errors.js';
 
-export interface AcmeResponse {
+interface AcmeResponse {
   status: number;
   headers: Record<string, string>;
   /** Parsed JSON for JSON bodies, else the body as text (a PEM chain). */
   data: unknown;
 }
 
-export interface AcmeRequestOptions {
+interface AcmeRequestOptions {
   data?: unknown;
   headers?: Record<string, string>;
 }

@@ -18,7 +18,7 @@ export interface RenewalWindow {
 const b64url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
 /** The RFC 9773 certificate identifier of the first certificate of a PEM chain, or undefined without an AKI. */
-export function ariCertId(chainPem: string): string | undefined {
+function ariCertId(chainPem: string): string | undefined {
   const [cert] = readCertificates(chainPem);
   const aki = cert?.details.authorityKeyId;
   if (!aki) return undefined;

@@ -32,7 +32,7 @@ import { formatIp, type GeneralNameValue } from './general-names.js';
 import type { NameConstraints } from './name-constraints.js';
 import { ChainInputError, derElementEnd, extractInput, type CertificateBlob, type Origin } from './pem.js';
 
-export type KeyAlgorithm = 'RSA' | 'ECDSA' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
+type KeyAlgorithm = 'RSA' | 'ECDSA' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
 
 /** The per-certificate facts of the report (the JSON's `certificates[]`). */
 export interface CertificateInfo {
@@ -289,7 +289,7 @@ const hex = (b: ArrayBuffer | Uint8Array) => Buffer.from(b instanceof ArrayBuffe
 const bytes = (b: ArrayBuffer | undefined): Uint8Array => (b ? new Uint8Array(b) : new Uint8Array(0));
 
 /** "AB:CD:..." as `openssl x509 -fingerprint` prints it. */
-export function colonHex(h: string): string {
+function colonHex(h: string): string {
   return (h.toUpperCase().match(/../g) ?? []).join(':');
 }
 

@@ -240,10 +240,6 @@ export function makeFinding<C extends FindingCode>(code: C, params: FindingParam
   return { severity: d.severity, code, message: d.message(params), certificate };
 }
 
-export function findingSeverity(code: FindingCode): Severity {
-  return FINDINGS[code].severity;
-}
-
 export function findingExplanation(code: FindingCode): { title: string; explanation: string } {
   return { title: FINDINGS[code].title, explanation: FINDINGS[code].explanation };
 }

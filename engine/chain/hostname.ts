@@ -17,7 +17,7 @@ export interface HostnameMatch {
 }
 
 /** Lower-case A-label form without a trailing dot; undefined when it is not a valid DNS name. */
-export function normalizeHostname(name: string): string | undefined {
+function normalizeHostname(name: string): string | undefined {
   let n = name.trim().replace(/\.$/, '');
   if (!n) return undefined;
   if (/[^\x00-\x7f]/.test(n)) {

@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
 /** CA/Browser Forum ballot SC31: 398-day maximum for certificates issued from this date. */
 const MAX_VALIDITY_EFFECTIVE = Date.UTC(2020, 8, 1);
 
-export interface RootsOption {
+interface RootsOption {
   /** DER certificates (a roots file as read by extractInput). */
   certificates: CertificateBlob[];
   description: string;
@@ -47,7 +47,7 @@ export interface EndpointSource {
   protocol: string | null;
 }
 
-export interface PathElement {
+interface PathElement {
   /** Index into certificates. */
   certificate: number;
   /** Worst severity of the findings about this certificate. */
@@ -353,7 +353,7 @@ export function inspect(input: ExtractedInput, options: InspectOptions = {}, end
 }
 
 /** "CN=www.example.com" (or the whole subject when it has no CN). */
-export function label(c: ParsedCertificate): string {
+function label(c: ParsedCertificate): string {
   return c.details.commonName ? `"${c.details.commonName}"` : c.info.subject ? `"${c.info.subject}"` : `the certificate with serial ${c.info.serialNumber}`;
 }
 

@@ -20,7 +20,7 @@ export interface ConstrainedNames {
   cnAsDns: string[];
 }
 
-export function describeConstraint(n: GeneralNameValue): string {
+function describeConstraint(n: GeneralNameValue): string {
   switch (n.type) {
     case 'dns':
       return `DNS:${n.value}`;

@@ -18,7 +18,7 @@ export interface TrustStore {
   isPublic: boolean;
 }
 
-export type PathEnd = 'anchor' | 'self-signed' | 'dead-end';
+type PathEnd = 'anchor' | 'self-signed' | 'dead-end';
 
 export interface BuiltPath {
   certificates: ParsedCertificate[];
@@ -30,7 +30,7 @@ export interface BuiltPath {
 const MAX_DEPTH = 12;
 const MAX_PATHS = 64;
 
-export const nameKey = (c: ParsedCertificate, which: 'subject' | 'issuer') =>
+const nameKey = (c: ParsedCertificate, which: 'subject' | 'issuer') =>
   which === 'subject' ? normalizeDn(c.info.subject) : normalizeDn(c.info.issuer);
 
 const sameEntity = (a: ParsedCertificate, b: ParsedCertificate) =>
@@ -43,7 +43,7 @@ export class PathBuilder {
 
   constructor(
     /** Bundle, ca.crt and anchors, in order of preference, without duplicates. */
-    private readonly pool: ParsedCertificate[],
+    pool: ParsedCertificate[],
     readonly trust: TrustStore,
     private readonly at: Date,
   ) {

@@ -22,7 +22,7 @@ export class ChainInputError extends Error {
 }
 
 /** Inputs larger than this are refused (a long chain is a few tens of KiB). */
-export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 
 export type Origin = 'input' | 'ca.crt';
 

@@ -5,7 +5,7 @@
  * managers, structured-merge-diff's typed-patch errors.
  */
 
-export interface StatusCause {
+interface StatusCause {
   reason?: string;
   message?: string;
   field?: string;

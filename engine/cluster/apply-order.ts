@@ -6,8 +6,6 @@
  * be sent concurrently.
  */
 
-export const APPLY_TIERS = ['namespaces', 'secrets and issuers', 'certificates', 'ingresses and gateways', 'the rest'] as const;
-
 export function applyTier(apiVersion: string, kind: string): number {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   if (group === '' && kind === 'Namespace') return 0;

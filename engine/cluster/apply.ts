@@ -92,7 +92,7 @@ export interface ApplyReport {
 }
 
 /** kubectl's way of naming an object: lower-case kind, the group, the name. */
-export function objectLabel(apiVersion: string, kind: string, name: string): string {
+function objectLabel(apiVersion: string, kind: string, name: string): string {
   const { group } = splitApiVersion(apiVersion);
   return `${kind.toLowerCase()}${group ? `.${group}` : ''}/${name}`;
 }

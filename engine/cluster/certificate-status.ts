@@ -43,7 +43,7 @@ export interface Unreadable {
   error: string;
 }
 
-export interface IssuerSection {
+interface IssuerSection {
   kind: 'Issuer' | 'ClusterIssuer' | string;
   name: string;
   group: string;
@@ -71,7 +71,7 @@ interface SecretReference {
   key?: string;
 }
 
-export interface SecretSection {
+interface SecretSection {
   name: string;
   found: boolean;
   type?: string;

@@ -21,7 +21,7 @@ import { conditionOf, conditionsOf, isIssuing, isReady, type ConditionSummary } 
 import { KNOWN } from './resource-path.js';
 import { watchOnce } from './resource-watch.js';
 
-export type WaitOutcome = 'ready' | 'failed' | 'deleted' | 'timeout';
+type WaitOutcome = 'ready' | 'failed' | 'deleted' | 'timeout';
 
 export type WaitEvent =
   | { type: 'observed'; resourceVersion?: string; ready: boolean; issuing: boolean; conditions: ConditionSummary[] }
@@ -47,7 +47,7 @@ export interface WaitResult {
 }
 
 /** The verdict on a Certificate: ready, failed, or undefined (still waiting). */
-export function verdict(crt: KubeJson): { outcome: 'ready' | 'failed'; message: string } | undefined {
+function verdict(crt: KubeJson): { outcome: 'ready' | 'failed'; message: string } | undefined {
   const issuing = conditionOf(crt, 'Issuing');
   if (issuing?.status === 'False') {
     return { outcome: 'failed', message: `issuance failed${issuing.reason ? ` (${issuing.reason})` : ''}: ${issuing.message ?? 'no message'}` };

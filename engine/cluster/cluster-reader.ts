@@ -25,7 +25,7 @@ const PAGE = 500;
 const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
 /** "certificates.cert-manager.io" */
-export function resourceName(info: Pick<ResourceInfo, 'resource' | 'group'>): string {
+function resourceName(info: Pick<ResourceInfo, 'resource' | 'group'>): string {
   return info.group ? `${info.resource}.${info.group}` : info.resource;
 }
 

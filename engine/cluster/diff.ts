@@ -19,9 +19,9 @@ import type { ClusterConnection } from './connection.js';
 import type { SourceObject } from './source-objects.js';
 import { unifiedDiff } from './unified-diff.js';
 
-export type DiffOutcome = 'changed' | 'created' | 'unchanged' | 'rejected' | 'not-checked';
+type DiffOutcome = 'changed' | 'created' | 'unchanged' | 'rejected' | 'not-checked';
 
-export interface ObjectDiff {
+interface ObjectDiff {
   source: SourceObject;
   label: string;
   namespace?: string;
@@ -48,7 +48,7 @@ export interface DiffReport {
 const SERVER_OWNED_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
 
 /** The object without server-owned fields (a copy). */
-export function withoutServerFields(o: KubeJson): KubeJson {
+function withoutServerFields(o: KubeJson): KubeJson {
   const copy: KubeJson = JSON.parse(JSON.stringify(o));
   delete copy.status;
   if (copy.metadata) for (const k of SERVER_OWNED_METADATA) delete copy.metadata[k];
@@ -56,7 +56,7 @@ export function withoutServerFields(o: KubeJson): KubeJson {
 }
 
 /** kubectl's masking of Secret values in diffs (on copies). */
-export function maskSecretValues(before: KubeJson | undefined, after: KubeJson | undefined): void {
+function maskSecretValues(before: KubeJson | undefined, after: KubeJson | undefined): void {
   const b: Record<string, string> = before?.data ?? {};
   const a: Record<string, string> = after?.data ?? {};
   for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {

@@ -18,7 +18,7 @@ export interface ResourceInfo {
   namespaced: boolean;
 }
 
-export type NotServedReason = 'group-missing' | 'version-missing' | 'kind-missing';
+type NotServedReason = 'group-missing' | 'version-missing' | 'kind-missing';
 
 export type Lookup = { served: true; info: ResourceInfo } | { served: false; reason: NotServedReason; message: string };
 
@@ -32,7 +32,7 @@ const CERT_MANAGER_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io'])
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /** "certificates.cert-manager.io": the CRD name of a kind, as its plural is usually formed. */
-export function crdNameOf(kind: string, group: string): string {
+function crdNameOf(kind: string, group: string): string {
   const lower = kind.toLowerCase();
   const plural = /(s|x|ch|sh)$/.test(lower) ? `${lower}es` : /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : `${lower}s`;
   return group ? `${plural}.${group}` : plural;

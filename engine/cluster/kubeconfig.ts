@@ -39,7 +39,7 @@ export interface KubeconfigOptions {
 }
 
 /** Where the namespace came from: -n/--namespace, the editor's choice (a default only: documents may name others), the context, or none. */
-export type NamespaceSource = 'flag' | 'setting' | 'context' | 'default';
+type NamespaceSource = 'flag' | 'setting' | 'context' | 'default';
 
 /** One context of a kubeconfig, ready to connect with. */
 export interface ClusterTarget {
@@ -62,7 +62,7 @@ export interface ClusterTarget {
 }
 
 /** The kubeconfig files in the order kubectl reads them. */
-export function kubeconfigFiles(options: KubeconfigOptions = {}): { files: string[]; from: ClusterTarget['filesFrom'] } {
+function kubeconfigFiles(options: KubeconfigOptions = {}): { files: string[]; from: ClusterTarget['filesFrom'] } {
   const flag = options.names?.kubeconfig ?? '--kubeconfig';
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) throw new ClusterError('config', `the kubeconfig ${options.kubeconfig} (${flag}) does not exist`);

@@ -27,8 +27,8 @@ import { ClusterError } from './cluster-error.js';
 import { jsonBody, type ClusterConnection } from './connection.js';
 import type { LiveList, LiveName, LiveObjects } from '../rules/cross/live-objects.js';
 
-export const METADATA_ONLY_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
-export const DEFAULT_MAX_INVENTORY_ITEMS = 50_000;
+const METADATA_ONLY_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+const DEFAULT_MAX_INVENTORY_ITEMS = 50_000;
 const PAGE = 500;
 
 export interface InventoryOptions {
@@ -39,7 +39,7 @@ export interface InventoryOptions {
   maxItems?: number;
 }
 
-export interface InventoryDenial {
+interface InventoryDenial {
   /** "secrets", "issuers.cert-manager.io", "clusterissuers.cert-manager.io" */
   resource: string;
   /** 'all': denied everywhere it was tried; 'cluster-wide': denied cluster-wide, known in the namespace. */

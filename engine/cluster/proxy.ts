@@ -15,7 +15,7 @@
  */
 import { isIP } from 'node:net';
 
-export type ProxySource = 'proxy-url' | 'HTTPS_PROXY' | 'HTTP_PROXY';
+type ProxySource = 'proxy-url' | 'HTTPS_PROXY' | 'HTTP_PROXY';
 
 export interface ProxyChoice {
   url: URL;
@@ -24,7 +24,7 @@ export interface ProxyChoice {
   shown: string;
 }
 
-export function shownProxy(url: URL): string {
+function shownProxy(url: URL): string {
   return `${url.protocol}//${url.host}`;
 }
 

@@ -17,8 +17,8 @@ import type { ClusterReader, KubeJson } from './cluster-reader.js';
 import { isIssuing } from './certificate-status.js';
 import { NAMESPACES, KNOWN, resourcePath } from './resource-path.js';
 
-export const MANUAL_REASON = 'ManuallyTriggered';
-export const MANUAL_MESSAGE = 'Certificate re-issuance manually triggered';
+const MANUAL_REASON = 'ManuallyTriggered';
+const MANUAL_MESSAGE = 'Certificate re-issuance manually triggered';
 
 export type RenewSelection = { names: string[] } | { all: true } | { labelSelector: string };
 
@@ -31,7 +31,7 @@ export interface RenewOptions {
   onResult?: (r: RenewResult) => void;
 }
 
-export type RenewOutcome = 'triggered' | 'already-issuing' | 'not-found' | 'failed';
+type RenewOutcome = 'triggered' | 'already-issuing' | 'not-found' | 'failed';
 
 export interface RenewResult {
   namespace: string;
@@ -42,12 +42,12 @@ export interface RenewResult {
 }
 
 /** metav1.Time: RFC 3339 in UTC, whole seconds. */
-export function kubeTime(d: Date): string {
+function kubeTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** cert-manager's apiutil.SetCertificateCondition on a JSON Certificate (changes it in place). */
-export function setCertificateCondition(crt: KubeJson, type: string, status: string, reason: string, message: string, now: Date): void {
+function setCertificateCondition(crt: KubeJson, type: string, status: string, reason: string, message: string, now: Date): void {
   crt.status ??= {};
   const conditions: KubeJson[] = Array.isArray(crt.status.conditions) ? crt.status.conditions : (crt.status.conditions = []);
   const next: KubeJson = { type, status, lastTransitionTime: kubeTime(now), reason, message, observedGeneration: crt.metadata?.generation ?? 0 };

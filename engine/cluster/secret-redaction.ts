@@ -8,14 +8,14 @@
  */
 import type { KubeObject } from '../manifests/kube-object.js';
 
-export const HIDDEN = '(secret value hidden)';
+const HIDDEN = '(secret value hidden)';
 
 export function isSecret(apiVersion: string | undefined, kind: string | undefined): boolean {
   return apiVersion === 'v1' && kind === 'Secret';
 }
 
 /** The strings that must not appear in output for this object (none unless it is a Secret). */
-export function secretValues(obj: KubeObject): string[] {
+function secretValues(obj: KubeObject): string[] {
   if (!isSecret(obj.apiVersion, obj.kind)) return [];
   const plain = obj.toPlain() ?? {};
   const out = new Set<string>();

@@ -5,7 +5,6 @@
  * `v1/List` items); what cannot be sent (YAML errors, an object without
  * apiVersion, kind or name) is a local problem, reported before anything is sent.
  */
-import type { Node } from 'yaml';
 import { ParsedDocument } from '../manifests/parsed-document.js';
 import { objectsOf, type KubeObject } from '../manifests/kube-object.js';
 import { splitDocuments } from '../manifests/segments.js';
@@ -43,12 +42,6 @@ export interface FileDiagnostic {
 /** Offsets in the object's document → a range in its file. */
 export function objectRange(o: SourceObject, offsets: [number, number]): Range {
   return shiftRange(o.object.document.lines.rangeOf(offsets[0], offsets[1]), o.lineOffset);
-}
-
-/** The range of a node of the object, in its file. */
-export function nodeRange(o: SourceObject, node: Node | undefined): Range {
-  const r = node?.range;
-  return objectRange(o, r ? [r[0], r[1]] : kindOffsets(o.object));
 }
 
 export function readManifestObjects(files: readonly ManifestText[]): { objects: SourceObject[]; problems: FileDiagnostic[] } {

@@ -21,12 +21,12 @@ export interface Diagnostic {
   fixes?: Fix[];
 }
 
-export interface TextEdit {
+interface TextEdit {
   range: Range;
   newText: string;
 }
 
-export interface Fix {
+interface Fix {
   title: string;
   edits: TextEdit[];
   /** The fix an editor may apply on its own ("fix all"). */

@@ -68,10 +68,4 @@ export function shiftRange(r: Range, lines: number): Range {
   };
 }
 
-export function comparePositions(a: Position, b: Position): number {
-  return a.line - b.line || a.character - b.character;
-}
 
-export function rangeContains(r: Range, p: Position): boolean {
-  return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
-}

@@ -17,7 +17,7 @@ export interface RuleDefinition<Id extends string = string> {
 }
 
 
-export type RuleFamily = 'yaml' | 'file' | 'api' | 'metadata' | 'schema' | 'version' | 'webhook' | 'cross' | 'operations' | 'shim';
+type RuleFamily = 'yaml' | 'file' | 'api' | 'metadata' | 'schema' | 'version' | 'webhook' | 'cross' | 'operations' | 'shim';
 
 /** How a rule is looked up by its id (the registry in engine/rules, or a capability's own rules). */
 export type RuleLookup<Id extends string = string> = (id: Id) => RuleDefinition;

@@ -7,9 +7,9 @@
 import { sameName } from './dns-name.js';
 import type { Resolver } from './resolver.js';
 
-export class CnameLoopError extends Error {}
+class CnameLoopError extends Error {}
 
-export const MAX_CNAME_HOPS = 16;
+const MAX_CNAME_HOPS = 16;
 
 /**
  * The targets of the CNAME chain starting at `name`, in order (empty when

@@ -43,7 +43,7 @@ export interface DefaultNameservers {
 }
 
 /** The system's resolvers, or the public fallback. */
-export function defaultRecursiveNameservers(path = RESOLV_CONF): DefaultNameservers {
+function defaultRecursiveNameservers(path = RESOLV_CONF): DefaultNameservers {
   try {
     const found = parseResolvConf(readFileSync(path, 'utf8'));
     if (found.length > 0) return { nameservers: found, source: path };

@@ -75,7 +75,7 @@ export interface QueryOptions {
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_ATTEMPTS = 3;
 /** The EDNS0 UDP payload size recommended by DNS Flag Day 2020: no IP fragmentation. */
-export const EDNS_UDP_PAYLOAD = 1232;
+const EDNS_UDP_PAYLOAD = 1232;
 const DOH_MEDIA_TYPE = 'application/dns-message';
 
 interface Query {

@@ -44,7 +44,7 @@ export function normalizeDnsName(input: string, { allowWildcard = false } = {}):
   return full;
 }
 
-export const ACME_CHALLENGE_LABEL = '_acme-challenge';
+const ACME_CHALLENGE_LABEL = '_acme-challenge';
 
 /**
  * The TXT record name cert-manager (and every ACME client) uses for a DNS-01

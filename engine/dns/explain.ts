@@ -5,7 +5,7 @@
 import { formatDuration, formatTtl } from './durations.js';
 import type { NameserverResult, PropagationReport } from './propagation.js';
 
-export type ResultStatus = 'ok' | 'stale' | 'missing' | 'timeout' | 'error';
+type ResultStatus = 'ok' | 'stale' | 'missing' | 'timeout' | 'error';
 
 export interface Explanation {
   status: ResultStatus;

@@ -28,7 +28,7 @@ import { Resolver } from './resolver.js';
 import { findAuthoritativeNameservers, findZone, type AuthoritativeNameserver } from './zone-finder.js';
 import { followCnames } from './cname.js';
 
-export type NameserverRole = 'authoritative' | 'recursive';
+type NameserverRole = 'authoritative' | 'recursive';
 
 /**
  * What one nameserver answered. `rcode` is the response code, with three

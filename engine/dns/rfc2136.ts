@@ -51,9 +51,9 @@ import {
 export type { TsigKey } from './tsig.js';
 
 /** cert-manager's TTL for challenge records. */
-export const DEFAULT_TXT_TTL = 60;
-export const DEFAULT_UPDATE_TIMEOUT_MS = 2000;
-export const DEFAULT_UPDATE_ATTEMPTS = 3;
+const DEFAULT_TXT_TTL = 60;
+const DEFAULT_UPDATE_TIMEOUT_MS = 2000;
+const DEFAULT_UPDATE_ATTEMPTS = 3;
 
 const OPCODE_UPDATE = 5;
 const TYPE_SOA = 6;
@@ -61,7 +61,7 @@ const TYPE_TXT = 16;
 const CLASS_IN = 1;
 const CLASS_NONE = 254;
 
-export type UpdateProtocol = WireTransport;
+type UpdateProtocol = WireTransport;
 
 export type Rfc2136ErrorKind =
   /** The TSIG key, the name, the zone or the value cannot be used; nothing was sent. */

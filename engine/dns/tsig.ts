@@ -43,12 +43,12 @@ const ALGORITHMS: Record<TsigAlgorithm, AlgorithmInfo> = {
 };
 
 /** cert-manager's default `tsigAlgorithm`. */
-export const DEFAULT_TSIG_ALGORITHM: TsigAlgorithm = 'hmac-md5';
+const DEFAULT_TSIG_ALGORITHM: TsigAlgorithm = 'hmac-md5';
 /** The fudge (allowed clock difference, seconds) RFC 8945 §10 recommends and cert-manager (miekg/dns) uses. */
 export const DEFAULT_FUDGE = 300;
 
-export const TYPE_TSIG = 250;
-export const CLASS_ANY = 255;
+const TYPE_TSIG = 250;
+const CLASS_ANY = 255;
 
 /** A TSIG key as configured: name, algorithm (either spelling; default HMACMD5), secret in base64. */
 export interface TsigKey {
@@ -338,7 +338,7 @@ export function findTsigRecord(message: Buffer): TsigRecord | null {
   return { offset: last.start, keyName: last.owner, algorithmName: algorithm.name, timeSigned, fudge, mac, originalId, error, otherData };
 }
 
-export type TsigProblem = 'unsigned' | 'malformed' | 'wrong-key' | 'bad-mac' | 'bad-time' | 'tsig-error';
+type TsigProblem = 'unsigned' | 'malformed' | 'wrong-key' | 'bad-mac' | 'bad-time' | 'tsig-error';
 
 export interface TsigVerification {
   /** The answer is signed with our key, its MAC verifies, its TSIG error is 0 and its time is within the fudge. */

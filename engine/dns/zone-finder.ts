@@ -14,7 +14,7 @@
 import { nameAndAncestors, sameName } from './dns-name.js';
 import type { Resolver } from './resolver.js';
 
-export class ZoneLookupError extends Error {}
+class ZoneLookupError extends Error {}
 
 export async function findZone(name: string, resolver: Resolver): Promise<string> {
   const candidates = nameAndAncestors(name);

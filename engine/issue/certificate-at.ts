@@ -11,7 +11,7 @@ export interface CertificateRef {
   namespace: string | null;
 }
 
-export function certificatesIn(text: string): (CertificateRef & { start: number; end: number })[] {
+function certificatesIn(text: string): (CertificateRef & { start: number; end: number })[] {
   const out: (CertificateRef & { start: number; end: number })[] = [];
   for (const segment of splitDocuments(text)) {
     if (!/kind:\s*["']?Certificate\b/.test(segment.text)) continue;

@@ -14,7 +14,7 @@ import { resolveIssuanceInputs, type IssuanceInputs, type ResolveOptions } from 
 import type { ResourceSet } from './resource-set.js';
 
 
-export interface NeededSecret {
+interface NeededSecret {
   namespace: string;
   name: string;
   key: string;
@@ -24,7 +24,7 @@ export interface NeededSecret {
   present: boolean;
 }
 
-export interface PlannedName {
+interface PlannedName {
   /** As in dnsNames ("*.example.com") or an IP address. */
   name: string;
   /** "DNS-01 (rfc2136 via 10.0.0.53:53)", "HTTP-01 (responder on :80)", "no solver matches", ... */

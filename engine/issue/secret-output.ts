@@ -68,7 +68,7 @@ const SUBJECT_ANNOTATIONS: [string, string][] = [
 ];
 
 /** cert-manager's annotations describing the issued leaf certificate. */
-export function annotationsForCertificate(leaf: ParsedCertificate): Record<string, string> {
+function annotationsForCertificate(leaf: ParsedCertificate): Record<string, string> {
   const field = (oid: string) => leaf.subjectAttributes.filter((a) => a.type === oid).map((a) => a.value);
   const out: Record<string, string> = {};
   out['cert-manager.io/common-name'] = field('2.5.4.3')[0] ?? '';
@@ -93,7 +93,7 @@ function goIpString(ip: Uint8Array): string {
 }
 
 /** The DER inside the first PEM block of a key (cert-manager's key.der output format). */
-export function pemBlockDer(pem: string): Buffer {
+function pemBlockDer(pem: string): Buffer {
   const block = pemBlocks(pem).blocks[0];
   const der = block && pemBlockBytes(block);
   if (!der) throw new UserError('the private key is not PEM');

@@ -16,7 +16,7 @@ import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
 
 
 /** Zero-based, UTF-16 code units, as in LSP. */
-export interface LspPosition {
+interface LspPosition {
   line: number;
   character: number;
 }
@@ -26,10 +26,10 @@ export interface LspRange {
   end: LspPosition;
 }
 
-export type IssuerType = 'SelfSigned' | 'CA' | 'ACME' | 'Vault' | 'Venafi' | 'unknown';
+type IssuerType = 'SelfSigned' | 'CA' | 'ACME' | 'Vault' | 'Venafi' | 'unknown';
 
 /** The Issuer or ClusterIssuer a Certificate's issuerRef resolves to. */
-export interface CertificateIssuer {
+interface CertificateIssuer {
   kind: 'Issuer' | 'ClusterIssuer';
   name: string;
   uri: string;

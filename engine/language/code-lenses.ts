@@ -33,7 +33,7 @@ import type { ObjectSummary } from '../rules/check-document.js';
 import type { Workspace, WorkspaceEntry } from '../workspace/workspace.js';
 import { dns01Names, isLetsEncrypt, objectRange, resolveWorkspace, type LspRange, type ResolvedCertificate, type WorkspaceIssuer } from './certificate-list.js';
 
-export interface ClusterObjectArgs {
+interface ClusterObjectArgs {
   uri: string;
   /** The object in the document. */
   range: LspRange;
@@ -44,24 +44,24 @@ export interface CodeLensOptions {
   cluster?: boolean;
 }
 
-export interface IssueCertificateArgs {
+interface IssueCertificateArgs {
   uri: string;
   name: string;
   /** metadata.namespace, or null when unset. */
   namespace: string | null;
 }
 
-export type InspectChainArgs =
+type InspectChainArgs =
   | { kind: 'certificate'; uri: string; name: string; namespace: string | null }
   /** range: the Secret object in the document. */
   | { kind: 'secret'; uri: string; range: LspRange };
 
-export interface CheckDns01Args {
+interface CheckDns01Args {
   /** Names whose DNS-01 records to check (may be empty). */
   names: string[];
 }
 
-export type LensAction =
+type LensAction =
   | { title: 'Issue' | 'Issue (staging)' | 'Issue (local)'; action: 'issue'; arguments: [IssueCertificateArgs] }
   | { title: 'Inspect' | 'Inspect chain'; action: 'inspect'; arguments: [InspectChainArgs] }
   | { title: 'Check DNS-01' | 'Check DNS-01 propagation'; action: 'checkDns01'; arguments: [CheckDns01Args] }

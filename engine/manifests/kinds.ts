@@ -6,7 +6,7 @@
  */
 import { CERT_MANAGER_GROUP, GATEWAY_GROUP, NETWORKING_GROUP, type KubeObject } from './kube-object.js';
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   generateName?: string;
   namespace?: string;
@@ -14,32 +14,32 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
 }
 
-export interface Typed<K extends string, S> {
+interface Typed<K extends string, S> {
   apiVersion: string;
   kind: K;
   metadata?: ObjectMeta;
   spec?: S;
 }
 
-export interface ObjectReference {
+interface ObjectReference {
   name?: string;
   kind?: string;
   group?: string;
 }
 
-export interface SecretKeySelector {
+interface SecretKeySelector {
   name?: string;
   key?: string;
 }
 
-export interface CertificatePrivateKey {
+interface CertificatePrivateKey {
   algorithm?: 'RSA' | 'ECDSA' | 'Ed25519';
   encoding?: 'PKCS1' | 'PKCS8';
   size?: number;
   rotationPolicy?: 'Never' | 'Always';
 }
 
-export interface X509Subject {
+interface X509Subject {
   organizations?: string[];
   countries?: string[];
   organizationalUnits?: string[];
@@ -50,7 +50,7 @@ export interface X509Subject {
   serialNumber?: string;
 }
 
-export interface CertificateSpec {
+interface CertificateSpec {
   secretName?: string;
   secretTemplate?: { annotations?: Record<string, string>; labels?: Record<string, string> };
   issuerRef?: ObjectReference;
@@ -76,7 +76,7 @@ export interface CertificateSpec {
   nameConstraints?: Record<string, unknown>;
 }
 
-export interface CertificateRequestSpec {
+interface CertificateRequestSpec {
   request?: string;
   issuerRef?: ObjectReference;
   duration?: string;
@@ -84,13 +84,13 @@ export interface CertificateRequestSpec {
   usages?: string[];
 }
 
-export interface AcmeSolver {
+interface AcmeSolver {
   selector?: { dnsNames?: string[]; dnsZones?: string[]; matchLabels?: Record<string, string> };
   http01?: Record<string, unknown>;
   dns01?: Record<string, unknown>;
 }
 
-export interface IssuerSpec {
+interface IssuerSpec {
   acme?: {
     server?: string;
     email?: string;
@@ -110,13 +110,13 @@ export interface IssuerSpec {
   venafi?: Record<string, unknown>;
 }
 
-export interface IngressSpec {
+interface IngressSpec {
   ingressClassName?: string;
   tls?: { hosts?: string[]; secretName?: string }[];
   rules?: { host?: string; http?: unknown }[];
 }
 
-export interface GatewaySpec {
+interface GatewaySpec {
   gatewayClassName?: string;
   listeners?: {
     name?: string;
@@ -127,13 +127,13 @@ export interface GatewaySpec {
   }[];
 }
 
-export type Certificate = Typed<'Certificate', CertificateSpec>;
-export type CertificateRequest = Typed<'CertificateRequest', CertificateRequestSpec>;
-export type Issuer = Typed<'Issuer', IssuerSpec>;
-export type ClusterIssuer = Typed<'ClusterIssuer', IssuerSpec>;
-export type Ingress = Typed<'Ingress', IngressSpec>;
-export type Gateway = Typed<'Gateway', GatewaySpec>;
-export interface Secret {
+type Certificate = Typed<'Certificate', CertificateSpec>;
+type CertificateRequest = Typed<'CertificateRequest', CertificateRequestSpec>;
+type Issuer = Typed<'Issuer', IssuerSpec>;
+type ClusterIssuer = Typed<'ClusterIssuer', IssuerSpec>;
+type Ingress = Typed<'Ingress', IngressSpec>;
+type Gateway = Typed<'Gateway', GatewaySpec>;
+interface Secret {
   apiVersion: 'v1';
   kind: 'Secret';
   metadata?: ObjectMeta;

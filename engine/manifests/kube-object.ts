@@ -5,15 +5,8 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { keyString, mapGet, mergedPairs, scalarString, type ParsedDocument } from './parsed-document.js';
 
-export interface GroupVersionKind {
-  group: string;
-  version: string;
-  kind: string;
-}
-
 /** API groups whose objects Certsmith understands. */
 export const CERT_MANAGER_GROUP = 'cert-manager.io';
-export const ACME_GROUP = 'acme.cert-manager.io';
 export const NETWORKING_GROUP = 'networking.k8s.io';
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 

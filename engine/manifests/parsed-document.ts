@@ -3,7 +3,7 @@
  * relative to the document's own text so that a parse can be reused when the
  * document moves inside its file (lines inserted above it).
  */
-import { parseDocument, visit, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type ParsedNode, type YAMLMap } from 'yaml';
+import { parseDocument, visit, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type ParsedNode, type YAMLMap } from 'yaml';
 import { LineIndex, type Range } from '../core/position.js';
 import { parseBlockSubset } from './block-subset-parser.js';
 import type { ManifestRuleId } from './manifest-rules.js';
@@ -13,7 +13,7 @@ import type { ManifestRuleId } from './manifest-rules.js';
  * cert-manager object has about 15 levels), and `yaml`'s recursive composer
  * overflows the stack at a few hundred levels of flow collections.
  */
-export const MAX_NESTING = 256;
+const MAX_NESTING = 256;
 
 
 /**
@@ -426,4 +426,4 @@ function yamlErrorMessage(code: string, message: string): string {
   }
 }
 
-export { isMap, isSeq, isScalar, isAlias, isPair };
+;

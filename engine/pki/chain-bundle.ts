@@ -24,7 +24,7 @@ import { PkiError } from './errors.js';
 import { toPem } from './private-key.js';
 
 /** internal/pem: (maxCertsInChain-1) * maxCACertificatePEMSize + maxLeafCertificatePEMSize. */
-export const MAX_CHAIN_PEM_BYTES = 9 * 6500 + 36500;
+const MAX_CHAIN_PEM_BYTES = 9 * 6500 + 36500;
 /** internal/pem: maxCertsInTrustBundle * estimatedCACertSize, the limit for ca.crt. */
 export const MAX_BUNDLE_PEM_BYTES = 150 * 2200;
 
@@ -63,7 +63,7 @@ const INSECURE_HASHES = new Set(['sha1', 'md5', 'md2']);
 const GO_VERIFIABLE_KEYS = new Set(['rsa', 'ec', 'ed25519']);
 
 /** Go's Certificate.CheckSignatureFrom(parent) == nil. */
-export function checkSignatureFrom(child: ParsedCertificate, parent: ParsedCertificate): boolean {
+function checkSignatureFrom(child: ParsedCertificate, parent: ParsedCertificate): boolean {
   const bc = parent.basicConstraints;
   if (parent.details.version === 3 && !bc) return false;
   if (bc && !bc.ca) return false;
@@ -74,7 +74,7 @@ export function checkSignatureFrom(child: ParsedCertificate, parent: ParsedCerti
 }
 
 /** Signed by its own key, by Go's rules (so a self-signed leaf that is not a CA does not count). */
-export function isSelfSigned(c: ParsedCertificate): boolean {
+function isSelfSigned(c: ParsedCertificate): boolean {
   return checkSignatureFrom(c, c);
 }
 

@@ -16,8 +16,8 @@
  * above explicit and byte-for-byte comparable with Go.
  */
 
-export const CLASS_CONTEXT = 0x80;
-export const CONSTRUCTED = 0x20;
+const CLASS_CONTEXT = 0x80;
+const CONSTRUCTED = 0x20;
 
 function lengthBytes(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
@@ -27,7 +27,7 @@ function lengthBytes(n: number): Buffer {
 }
 
 /** One TLV with a single-octet identifier (tag numbers below 31). */
-export function tlv(tag: number, ...content: Uint8Array[]): Buffer {
+function tlv(tag: number, ...content: Uint8Array[]): Buffer {
   const body = Buffer.concat(content);
   return Buffer.concat([Buffer.from([tag]), lengthBytes(body.length), body]);
 }
@@ -138,7 +138,7 @@ export function objectIdentifier(dotted: string): Buffer {
 }
 
 /** Go's asn1 PrintableString check when marshalling (asterisk and ampersand rejected). */
-export function isPrintableString(s: string): boolean {
+function isPrintableString(s: string): boolean {
   return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(s);
 }
 

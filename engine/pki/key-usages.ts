@@ -20,7 +20,7 @@ import type { ExtensionDer } from './extensions.js';
 import { OIDS } from './extensions.js';
 
 /** Key usage bits, in Go's x509.KeyUsage numbering (bit n = RFC 5280 KeyUsage bit n). */
-export const KEY_USAGE_BITS = {
+const KEY_USAGE_BITS = {
   digitalSignature: 1 << 0,
   contentCommitment: 1 << 1,
   keyEncipherment: 1 << 2,
@@ -32,7 +32,7 @@ export const KEY_USAGE_BITS = {
   decipherOnly: 1 << 8,
 } as const;
 
-export type KeyUsageName = keyof typeof KEY_USAGE_BITS;
+type KeyUsageName = keyof typeof KEY_USAGE_BITS;
 
 const USAGE_TO_KEY_USAGE: Record<string, KeyUsageName> = {
   signing: 'digitalSignature',
@@ -70,9 +70,9 @@ const USAGE_TO_EKU: Record<string, ExtKeyUsage> = {
 };
 
 /** cert-manager's default usages (apis/certmanager/v1 DefaultKeyUsages). */
-export const DEFAULT_USAGES: readonly string[] = ['digital signature', 'key encipherment'];
+const DEFAULT_USAGES: readonly string[] = ['digital signature', 'key encipherment'];
 
-export const KNOWN_USAGES: readonly string[] = [...Object.keys(USAGE_TO_KEY_USAGE), ...Object.keys(USAGE_TO_EKU)];
+const KNOWN_USAGES: readonly string[] = [...Object.keys(USAGE_TO_KEY_USAGE), ...Object.keys(USAGE_TO_EKU)];
 
 export interface KeyUsages {
   /** Bits of KEY_USAGE_BITS. */
@@ -100,7 +100,7 @@ export function keyUsagesFor(usages: readonly string[], isCA: boolean): KeyUsage
   return { keyUsage, keyUsageNames: keyUsageNames(keyUsage), extKeyUsages };
 }
 
-export function keyUsageNames(bits: number): KeyUsageName[] {
+function keyUsageNames(bits: number): KeyUsageName[] {
   return (Object.keys(KEY_USAGE_BITS) as KeyUsageName[]).filter((n) => bits & KEY_USAGE_BITS[n]);
 }
 

@@ -20,13 +20,13 @@ import { OIDS, type ExtensionDer } from './extensions.js';
 import { parseIpAddress } from './sans.js';
 import { booleanField, objectField, stringList } from './spec.js';
 
-export interface IpRange {
+interface IpRange {
   text: string;
   /** The masked address then the mask (8 or 32 bytes). */
   bytes: Buffer;
 }
 
-export interface NameConstraintSubtrees {
+interface NameConstraintSubtrees {
   dnsDomains: string[];
   ipRanges: IpRange[];
   emailAddresses: string[];
@@ -40,7 +40,7 @@ export interface NameConstraintsTemplate {
 }
 
 /** net.ParseCIDR to address+mask bytes, or undefined. */
-export function parseCidr(text: string): Buffer | undefined {
+function parseCidr(text: string): Buffer | undefined {
   if (!goParseCIDR(text)) return undefined;
   const slash = text.indexOf('/');
   const ip = parseIpAddress(text.slice(0, slash));

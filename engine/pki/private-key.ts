@@ -22,11 +22,11 @@ import { PkiError, quote } from './errors.js';
 import { integerField, objectField, stringField, type PrivateKeyAlgorithm, type PrivateKeyEncoding } from './spec.js';
 
 /** pki.MinRSAKeySize / MaxRSAKeySize. */
-export const MIN_RSA_KEY_SIZE = 2048;
-export const MAX_RSA_KEY_SIZE = 8192;
-export const DEFAULT_ECDSA_KEY_SIZE = 256;
+const MIN_RSA_KEY_SIZE = 2048;
+const MAX_RSA_KEY_SIZE = 8192;
+const DEFAULT_ECDSA_KEY_SIZE = 256;
 /** internal/pem maxPrivateKeyPEMSize. */
-export const MAX_PRIVATE_KEY_PEM_BYTES = 13000;
+const MAX_PRIVATE_KEY_PEM_BYTES = 13000;
 
 const CURVE_BY_SIZE: Record<number, string> = { 256: 'P-256', 384: 'P-384', 521: 'P-521' };
 /** OpenSSL curve names Node reports, to cert-manager's sizes. Go can also parse P-224 keys, but never signs with them. */

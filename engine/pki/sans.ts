@@ -21,14 +21,14 @@ import { PkiError, quote } from './errors.js';
 import { OIDS, type ExtensionDer } from './extensions.js';
 import { stringField, stringList } from './spec.js';
 
-export interface IpAddressName {
+interface IpAddressName {
   /** As written in the spec. */
   text: string;
   /** 4 or 16 bytes, as encoded. */
   bytes: Buffer;
 }
 
-export interface OtherName {
+interface OtherName {
   oid: string;
   utf8Value: string;
 }
@@ -95,7 +95,7 @@ export function sansEmpty(s: SubjectAltNames): boolean {
 }
 
 /** GeneralNames DER in cert-manager's order. */
-export function encodeGeneralNames(s: SubjectAltNames): Buffer {
+function encodeGeneralNames(s: SubjectAltNames): Buffer {
   return sequence(
     ...s.dnsNames.map((n) => implicitPrimitive(2, ascii(n))),
     ...s.emailAddresses.map((n) => implicitPrimitive(1, ascii(n))),

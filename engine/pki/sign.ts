@@ -48,7 +48,7 @@ export interface CaSecret {
   caPem?: string;
 }
 
-export interface SignedCertificate {
+interface SignedCertificate {
   /** The new certificate alone. */
   certificatePem: string;
   certificateDer: Buffer;
@@ -89,7 +89,7 @@ function issuerAdditions(ext: IssuerExtensions, authorityKeyId: Uint8Array | nul
 }
 
 /** Go's CreateCertificate for a finished template: the TBSCertificate, signed. */
-export function createCertificate(t: CertificateTemplate, issuerName: Buffer, additions: IssuerAdditions, signerKey: KeyObject, signerWhat: string): { der: Buffer; signatureAlgorithm: SignatureAlgorithmName } {
+function createCertificate(t: CertificateTemplate, issuerName: Buffer, additions: IssuerAdditions, signerKey: KeyObject, signerWhat: string): { der: Buffer; signatureAlgorithm: SignatureAlgorithmName } {
   const alg = signatureAlgorithmForSigner(signerKey, signerWhat);
   const algId = algorithmIdentifier(alg);
   // Go sets the authority key id only when the issuer is a different name.
@@ -123,7 +123,7 @@ export function signSelfSigned(spec: unknown, privateKey: KeyObject, options: Si
 }
 
 /** What the CA issuer reads from its Secret, checked as its Setup and Go's CreateCertificate check it. */
-export function readCaSecret(ca: CaSecret): { certificates: ParsedCertificate[]; key: KeyObject } {
+function readCaSecret(ca: CaSecret): { certificates: ParsedCertificate[]; key: KeyObject } {
   if (typeof ca !== 'object' || ca === null) throw new PkiError('expected the CA Secret as { certificatesPem, privateKeyPem }');
   if (typeof ca.privateKeyPem !== 'string') throw new PkiError('the CA Secret has no private key', 'tls.key');
   if (typeof ca.certificatesPem !== 'string') throw new PkiError('the CA Secret has no certificate', 'tls.crt');

@@ -32,7 +32,7 @@ interface AlgorithmFacts {
   opensslName: string;
 }
 
-export const SIGNATURE_ALGORITHMS: Record<SignatureAlgorithmName, AlgorithmFacts> = {
+const SIGNATURE_ALGORITHMS: Record<SignatureAlgorithmName, AlgorithmFacts> = {
   SHA256WithRSA: { oid: '1.2.840.113549.1.1.11', hash: 'sha256', keyAlgorithm: 'RSA', opensslName: 'sha256WithRSAEncryption' },
   SHA384WithRSA: { oid: '1.2.840.113549.1.1.12', hash: 'sha384', keyAlgorithm: 'RSA', opensslName: 'sha384WithRSAEncryption' },
   SHA512WithRSA: { oid: '1.2.840.113549.1.1.13', hash: 'sha512', keyAlgorithm: 'RSA', opensslName: 'sha512WithRSAEncryption' },

@@ -15,53 +15,8 @@ import { PkiError, quote } from './errors.js';
 export type PrivateKeyAlgorithm = 'RSA' | 'ECDSA' | 'Ed25519';
 export type PrivateKeyEncoding = 'PKCS1' | 'PKCS8';
 
-export interface PrivateKeySpec {
-  algorithm?: string;
-  size?: number;
-  encoding?: string;
-  rotationPolicy?: string;
-}
-
-export interface X509SubjectSpec {
-  organizations?: string[];
-  countries?: string[];
-  organizationalUnits?: string[];
-  localities?: string[];
-  provinces?: string[];
-  streetAddresses?: string[];
-  postalCodes?: string[];
-  serialNumber?: string;
-}
-
-export interface NameConstraintItemSpec {
-  dnsDomains?: string[];
-  ipRanges?: string[];
-  emailAddresses?: string[];
-  uriDomains?: string[];
-}
-
-export interface CertificateSpec {
-  commonName?: string;
-  literalSubject?: string;
-  subject?: X509SubjectSpec;
-  dnsNames?: string[];
-  ipAddresses?: string[];
-  uris?: string[];
-  emailAddresses?: string[];
-  otherNames?: { oid?: string; utf8Value?: string }[];
-  duration?: string;
-  isCA?: boolean;
-  usages?: string[];
-  privateKey?: PrivateKeySpec;
-  signatureAlgorithm?: string;
-  nameConstraints?: { critical?: boolean; permitted?: NameConstraintItemSpec; excluded?: NameConstraintItemSpec };
-  encodeUsagesInRequest?: boolean;
-  /** Other Certificate fields are allowed and ignored. */
-  [field: string]: unknown;
-}
-
 /** cert-manager's default certificate lifetime (apis/certmanager/v1 DefaultCertificateDuration): 90 days. */
-export const DEFAULT_DURATION_NS = 2160 * HOUR;
+const DEFAULT_DURATION_NS = 2160 * HOUR;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

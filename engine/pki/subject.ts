@@ -21,7 +21,7 @@ import { canonicalOid, directoryString, objectIdentifier, oidProblem, sequence, 
 import { PkiError, quote } from './errors.js';
 import { objectField, stringField, stringList } from './spec.js';
 
-export interface SubjectAttribute {
+interface SubjectAttribute {
   /** The short name ("CN", "O") or, for other types, the dotted OID. */
   type: string;
   oid: string;
@@ -58,7 +58,7 @@ const LITERAL_NAMES = ['C', 'O', 'OU', 'CN', 'SERIALNUMBER', 'L', 'ST', 'STREET'
 const NAME_BY_OID: Record<string, string> = Object.fromEntries(Object.entries(OID_BY_NAME).map(([n, o]) => [o, n]));
 
 /** The Name DER of RDNs. */
-export function encodeName(rdns: readonly (readonly SubjectAttribute[])[]): Buffer {
+function encodeName(rdns: readonly (readonly SubjectAttribute[])[]): Buffer {
   return sequence(...rdns.map((rdn) => setOf(rdn.map((a) => sequence(objectIdentifier(a.oid), directoryString(a.value))))));
 }
 

@@ -37,7 +37,7 @@ export function isRuleId(id: string): id is RuleId {
 }
 
 /** The families whose rules look across files (their findings come from the workspace, not from one document). */
-export const ACROSS_FILES_FAMILIES: readonly RuleDefinition['family'][] = ['cross', 'operations'];
+const ACROSS_FILES_FAMILIES: readonly RuleDefinition['family'][] = ['cross', 'operations'];
 
 /** The ids of the rules that look across files. */
 export const ACROSS_FILES_RULE_IDS: ReadonlySet<string> = new Set(RULES.filter((r) => ACROSS_FILES_FAMILIES.includes(r.family)).map((r) => r.id));

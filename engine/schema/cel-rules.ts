@@ -48,7 +48,7 @@ function program(expr: string): Program | null {
 }
 
 /** Converts a YAML node to a CEL value, after defaulting like the API server. */
-export function celValueOf(doc: ParsedDocument, raw: unknown, schema: JsonSchema | undefined): CelInput {
+function celValueOf(doc: ParsedDocument, raw: unknown, schema: JsonSchema | undefined): CelInput {
   return plainToCel(defaultedValue(doc, raw, schema), schema);
 }
 

@@ -42,7 +42,3 @@ export function defaultTarget(releases: ReleaseSchemas = releaseSchemas()): Cert
   return { release: r.id, version: r.version, origin: 'default', from: 'default: the newest bundled release' };
 }
 
-/** "v1.21 (default: the newest bundled release)" */
-export function describeTarget(t: CertManagerTarget): string {
-  return `cert-manager ${t.release} (${t.from})`;
-}

@@ -558,7 +558,7 @@ export class ReleaseSchemas {
 }
 
 /** Locate schemas/releases/cert-manager/ next to the running code (source tree or bundle in dist/). */
-export function findReleaseStore(): string {
+function findReleaseStore(): string {
   const fromEnv = process.env.CERTSMITH_SCHEMAS_DIR;
   const candidates = fromEnv ? [join(fromEnv, 'releases', 'cert-manager')] : [];
   let dir = __dirname;

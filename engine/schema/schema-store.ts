@@ -28,7 +28,7 @@ export interface SchemaIndexEntry {
 }
 
 /** Locate schemas/ next to the running code (source tree or bundle in dist/). */
-export function findSchemasDir(): string {
+function findSchemasDir(): string {
   const fromEnv = process.env.CERTSMITH_SCHEMAS_DIR;
   if (fromEnv && existsSync(join(fromEnv, 'index.json'))) return fromEnv;
   let dir = __dirname;

@@ -33,7 +33,7 @@ function typesOf(schema: JsonSchema): JsonType[] {
 }
 
 /** Nodes visited through aliases before the document counts as a YAML bomb. */
-export const ALIAS_EXPANSION_LIMIT = 10_000;
+const ALIAS_EXPANSION_LIMIT = 10_000;
 
 interface Walk {
   doc: ParsedDocument;
@@ -52,7 +52,7 @@ export function validateAgainstSchema(doc: ParsedDocument, root: YAMLMap, schema
 }
 
 /** The JSON type of a YAML node as the API server would see it after YAML-to-JSON conversion. */
-export function jsonTypeOf(node: Node | null | undefined): JsonType {
+function jsonTypeOf(node: Node | null | undefined): JsonType {
   if (node == null) return 'null';
   if (isMap(node)) return 'object';
   if (isSeq(node)) return 'array';

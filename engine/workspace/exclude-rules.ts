@@ -20,7 +20,7 @@ interface Rule {
 }
 
 /** A glob as a regular expression over a relative path with / separators. */
-export function globToRegExp(glob: string): RegExp {
+function globToRegExp(glob: string): RegExp {
   let re = '';
   let i = 0;
   let inGroup = false;

@@ -12,7 +12,7 @@ import type { SchemaStore } from '../schema/schema-store.js';
 import type { TextProblem } from '../manifests/file-limits.js';
 import { ManifestFile } from './manifest-file.js';
 
-export interface RecordedObject {
+interface RecordedObject {
   /** The document's index in the file. */
   doc: number;
   summary: ObjectSummary;

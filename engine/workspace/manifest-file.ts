@@ -13,7 +13,7 @@ import type { SchemaStore } from '../schema/schema-store.js';
 import { checkText, DEFAULT_MAX_FILE_BYTES, type TextProblem } from '../manifests/file-limits.js';
 
 /** Files with more documents than this keep no syntax trees between requests. */
-export const KEEP_TREES_UP_TO = 100;
+const KEEP_TREES_UP_TO = 100;
 
 export interface FileDocument {
   segment: Segment;

@@ -16,7 +16,7 @@ import { objectsOf } from '../manifests/kube-object.js';
 import { splitDocuments } from '../manifests/segments.js';
 import { Workspace } from './workspace.js';
 
-export type UpgradeEntryKind = 'starts-failing' | 'stops-failing' | 'default-changes';
+type UpgradeEntryKind = 'starts-failing' | 'stops-failing' | 'default-changes';
 
 export interface UpgradeEntry {
   kind: UpgradeEntryKind;

@@ -20,7 +20,7 @@ import type { Diagnostic } from '../../engine/core/diagnostic.js';
 import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 import { clusterErrorText, durationOption } from './cluster-options.js';
 
-export const APPLY_USAGE = `Usage: certsmith apply [--dry-run] [--force-conflicts] [options] PATH...
+const APPLY_USAGE = `Usage: certsmith apply [--dry-run] [--force-conflicts] [options] PATH...
 
 Applies manifests to a cluster with server-side apply, as
 kubectl apply --server-side does: field manager "${FIELD_MANAGER}", one request per

@@ -16,7 +16,7 @@ import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './co
 import { CLUSTER_OPTIONS, CLUSTER_OPTIONS_USAGE, clusterErrorJson, clusterErrorStatus, clusterErrorText, clusterTarget, openConnection } from './cluster-options.js';
 import { readInputs } from './apply-command.js';
 
-export const DIFF_USAGE = `Usage: certsmith diff [options] PATH...
+const DIFF_USAGE = `Usage: certsmith diff [options] PATH...
 
 Shows what "certsmith apply" would change, as kubectl diff --server-side does:
 the live object against the API server's dry-run result of the apply, without

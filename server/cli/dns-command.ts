@@ -14,7 +14,7 @@ import { renderPropagationText, summarize } from '../../engine/dns/explain.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../../engine/dns/dns-client.js';
 import { outputFormat, parseCommandArgs, recursiveNameserversOption, recursiveOnlyOption, RECURSIVE_NAMESERVER_OPTIONS, UsageError, type CommandIO } from './command-io.js';
 
-export const DNS_USAGE = `Usage: certsmith dns check NAME [options]
+const DNS_USAGE = `Usage: certsmith dns check NAME [options]
 
 Shows, nameserver by nameserver, what each one answers for the DNS-01 TXT
 record of NAME, and whether the record has propagated. NAME is a domain as in

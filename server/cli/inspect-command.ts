@@ -13,7 +13,7 @@ import { inspect, DEFAULT_EXPIRY_WARNING_DAYS, type ChainReport, type InspectOpt
 import { ChainInputError, extractInput, type ExtractedInput } from '../../engine/chain/pem.js';
 import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 
-export const INSPECT_USAGE = `Usage: certsmith inspect [options] (FILE | - | --host HOST:PORT [--servername NAME])
+const INSPECT_USAGE = `Usage: certsmith inspect [options] (FILE | - | --host HOST:PORT [--servername NAME])
 
 Shows the certificates in FILE (PEM bundle in any order, DER, or a Kubernetes
 TLS Secret manifest with tls.crt / ca.crt / tls.key), on standard input (-),

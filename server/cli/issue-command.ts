@@ -19,7 +19,7 @@ import { PUBLIC_FALLBACK_NAMESERVERS, RESOLV_CONF } from '../../engine/dns/defau
 import { DurationSyntaxError, formatDuration, parseDuration } from '../../engine/dns/durations.js';
 import { ioReason, outputFormat, parseCommandArgs, recursiveNameserversOption, recursiveOnlyOption, RECURSIVE_NAMESERVER_OPTIONS, UsageError, type CommandIO } from './command-io.js';
 
-export const ISSUE_USAGE = `Usage: certsmith issue -f FILE [-f FILE ...] --certificate NAME --out DIR [options]
+const ISSUE_USAGE = `Usage: certsmith issue -f FILE [-f FILE ...] --certificate NAME --out DIR [options]
 
 Issues the Certificate NAME from the manifests in the files, the way
 cert-manager would: the Issuer (in the Certificate's namespace) or

@@ -14,7 +14,7 @@ import { outputTargets, writeOutputs } from './lint-output/outputs.js';
 import { lintFiles, startThreads } from './lint-run/lint-files.js';
 import type { LintJob } from './lint-run/lint-file.js';
 
-export const LINT_USAGE = `Usage: certsmith lint [--format text|json|github|sarif|junit] [--output FORMAT[=FILE]]... [--max-file-size BYTES] PATH...
+const LINT_USAGE = `Usage: certsmith lint [--format text|json|github|sarif|junit] [--output FORMAT[=FILE]]... [--max-file-size BYTES] PATH...
 
 Checks cert-manager, Ingress and Gateway manifests. PATH is a file, a
 directory (searched recursively for *.yaml and *.yml), or - for standard

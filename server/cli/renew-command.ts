@@ -15,7 +15,7 @@ import type { ClusterTarget } from '../../engine/cluster/kubeconfig.js';
 import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 import { CLUSTER_OPTIONS, CLUSTER_OPTIONS_USAGE, clusterErrorJson, clusterErrorStatus, clusterErrorText, clusterTarget, openConnection } from './cluster-options.js';
 
-export const RENEW_USAGE = `Usage: certsmith renew (NAME... | --all | -l SELECTOR) [options]
+const RENEW_USAGE = `Usage: certsmith renew (NAME... | --all | -l SELECTOR) [options]
 
 Marks Certificates for manual renewal, as cmctl renew does: sets their
 Issuing condition (reason ManuallyTriggered) through the status subresource,

@@ -20,7 +20,7 @@ import { renderStatus } from '../../engine/cluster/status-text.js';
 
 const DEFAULT_WAIT_MS = 5 * 60_000;
 
-export const STATUS_USAGE = `Usage: certsmith status certificate NAME [options]
+const STATUS_USAGE = `Usage: certsmith status certificate NAME [options]
 
 Shows a Certificate as cmctl status certificate does, and more: its
 conditions, its Issuer or ClusterIssuer and whether that is Ready, the

@@ -9,7 +9,7 @@ import { chooseTarget, TargetVersionError, type CertManagerTarget } from '../../
 import { ioReason, outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 import { collectInputFiles } from './manifest-inputs.js';
 
-export const UPGRADE_CHECK_USAGE = `Usage: certsmith upgrade-check --from VERSION --to VERSION [--format text|json] PATH...
+const UPGRADE_CHECK_USAGE = `Usage: certsmith upgrade-check --from VERSION --to VERSION [--format text|json] PATH...
 
 What changes for these manifests when cert-manager is upgraded from one
 release to another: checks that start (or stop) failing with the new release's

@@ -34,7 +34,7 @@ import { LocalActions } from './handlers/local-actions.js';
 import { registerExecuteCommand } from './handlers/execute-command.js';
 import { VERSION } from '../version.js';
 
-export { toLspDiagnostic } from './diagnostics-publisher.js';
+;
 
 /** How long after `initialized` the warm-up waits for a first open document before it starts anyway. */
 const WARM_UP_DELAY_MS = 100;

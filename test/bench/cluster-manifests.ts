@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 const TEAMS = ['payments', 'search', 'identity', 'catalog', 'checkout', 'media', 'billing', 'platform'] as const;
 
 /** The issuers the Certificates name, in turn: two ClusterIssuers, two Issuers. */
-export const BENCH_ISSUERS = [
+const BENCH_ISSUERS = [
   { name: 'letsencrypt-prod', kind: 'ClusterIssuer' },
   { name: 'letsencrypt-staging', kind: 'ClusterIssuer' },
   { name: 'internal-ca', kind: 'Issuer' },

@@ -24,7 +24,7 @@ export interface ValueSite {
   value: string;
 }
 
-export interface LineSite {
+interface LineSite {
   /** 1-based document number. */
   doc: number;
   /** 0-based line. */

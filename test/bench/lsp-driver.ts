@@ -53,7 +53,7 @@ export interface LspClientOptions {
   onProgress?: (params: { token: string | number; value: { kind: 'begin' | 'report' | 'end'; message?: string; percentage?: number; title?: string } }, time: number) => void;
 }
 
-export class TimeoutError extends Error {}
+class TimeoutError extends Error {}
 
 const TAIL_LINES = 40;
 
@@ -70,7 +70,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Rejects with a TimeoutError if `promise` has not settled after `ms`. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`${what}: no answer within ${ms} ms`)), ms);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeApiServer } from '../world/kube-apiserver.js';
 
-export interface ApiServerError {
+interface ApiServerError {
   /** The field the API server names (status.details.causes[].field, or `unknown field "..."`); undefined when it names none. */
   field?: string;
   reason: string;

@@ -27,7 +27,7 @@ function yamlFiles(dir: string, skip: string[] = []): string[] {
 }
 
 /** Documents of a file, each as its own text (split at `---` lines, as kubectl does). */
-export function splitDocuments(text: string): string[] {
+function splitDocuments(text: string): string[] {
   return text
     .split(/^---[ \t]*(?:#.*)?$/m)
     .filter((d) => d.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#')));

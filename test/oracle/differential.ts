@@ -19,7 +19,7 @@ export interface InputDocument {
   recipe?: string;
 }
 
-export interface Finding {
+interface Finding {
   category: DifferenceCategory;
   /** Whose error or warning it is: Certsmith's (rule id) or an oracle's. */
   side: 'certsmith' | 'webhook' | 'apiserver';

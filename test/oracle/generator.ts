@@ -20,7 +20,7 @@ export interface GeneratedDocument {
 }
 
 /** mulberry32: small, fast, good enough for test inputs. */
-export function rng(seed: number): () => number {
+function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -17,7 +17,7 @@ const MODULE_DIR = join(GO_PEERS, 'cert-manager-oracle');
 const RELEASES_DIR = join(MODULE_DIR, 'releases');
 const BUILD = 'bash test/world/go-peers/build-cert-manager-oracle.sh';
 
-export interface WebhookFieldError {
+interface WebhookFieldError {
   field: string;
   /** field.ErrorType: FieldValueInvalid, FieldValueRequired, ... */
   type: string;
@@ -60,7 +60,7 @@ function sourceHash(version: string): string {
   return h.digest('hex').slice(0, 12);
 }
 
-export function webhookOracleDir(version: string): string {
+function webhookOracleDir(version: string): string {
   const cache = process.env.CERTSMITH_PEER_CACHE || join(process.env.HOME || homedir(), '.cache', 'certsmith-peers');
   return join(cache, `cert-manager-oracle-${version}-${sourceHash(version)}`);
 }

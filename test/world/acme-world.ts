@@ -20,7 +20,7 @@ export interface AcmeWorld {
   stop(): Promise<void>;
 }
 
-export interface IssuerYamlOptions {
+interface IssuerYamlOptions {
   name?: string;
   /** Solvers in YAML, indented for spec.acme.solvers (default: dns01 rfc2136 for everything). */
   solvers?: string;

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { digShort, requireBinary, startDaemon, type Daemon } from './process.js';
 
-export interface TsigKey {
+interface TsigKey {
   name: string;
   /** e.g. hmac-sha256 */
   algorithm: string;

@@ -76,7 +76,7 @@ export const CONTROLLER_INTERVALS = {
 } as const;
 
 /** The cert-manager version build-cert-manager-controller.sh builds (the one place it is written). */
-export function certManagerVersion(): string {
+function certManagerVersion(): string {
   const v = /^CERT_MANAGER_VERSION=(v\S+)$/m.exec(readFileSync(BUILD_SCRIPT, 'utf8'))?.[1];
   if (!v) throw new Error(`${BUILD_SCRIPT} names no CERT_MANAGER_VERSION=`);
   return v;
@@ -105,7 +105,7 @@ export function certManagerControllerBuilt(): boolean {
 }
 
 /** Path of the cached binary, or a clear error saying how to get it. */
-export function certManagerBinary(): string {
+function certManagerBinary(): string {
   const dir = certManagerControllerDir();
   if (!certManagerControllerBuilt()) {
     throw new Error(

@@ -25,13 +25,13 @@ import { startDaemon, type Daemon } from './process.js';
 export const CODE_SERVER_VERSION = '4.100.3';
 
 /** Where `npm run setup` installs code-server (test/world/editor/install-code-server.sh). */
-export function codeServerDir(): string {
+function codeServerDir(): string {
   const root = process.env.CERTSMITH_PEER_CACHE || join(homedir(), '.cache', 'certsmith-peers');
   return join(root, `code-server-${CODE_SERVER_VERSION}`);
 }
 
 /** The code-server executable, or null when set-up has not installed it. */
-export function codeServerBinary(): string | null {
+function codeServerBinary(): string | null {
   const dir = codeServerDir();
   const bin = join(dir, 'node_modules', '.bin', 'code-server');
   return existsSync(bin) && existsSync(join(dir, '.complete')) ? bin : null;
@@ -88,7 +88,7 @@ export interface CodeServer {
 }
 
 /** Settings that keep the workbench quiet and predictable for a test or a demo. */
-export const QUIET_SETTINGS: Record<string, unknown> = {
+const QUIET_SETTINGS: Record<string, unknown> = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoCheckUpdates': false,

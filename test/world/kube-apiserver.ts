@@ -69,7 +69,7 @@ export function kubernetesPeersBuilt(): boolean {
 }
 
 /** Path of one cached binary, or a clear error saying how to get it. */
-export function kubernetesBinary(name: 'kube-apiserver' | 'kubectl' | 'etcd'): string {
+function kubernetesBinary(name: 'kube-apiserver' | 'kubectl' | 'etcd'): string {
   const dir = kubernetesBinaryDir();
   if (!kubernetesPeersBuilt()) {
     const { kubernetes, etcd } = pinnedVersions();

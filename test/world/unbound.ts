@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { digShort, requireBinary, startDaemon, type Daemon } from './process.js';
 
-export interface StubZone {
+interface StubZone {
   /** e.g. example.test */
   name: string;
   /** "127.0.0.1:PORT" (or "127.0.0.1"), each an authoritative server for the zone. */

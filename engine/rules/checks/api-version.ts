@@ -19,7 +19,7 @@ const CM_RENAMES =
 const acmeOrCore = (kind: string) => (kind === 'Order' || kind === 'Challenge' ? 'acme.cert-manager.io/v1' : 'cert-manager.io/v1');
 
 /** API versions that are no longer served, and what replaced them. */
-export const REMOVED_API_VERSIONS: Record<string, Removed> = {
+const REMOVED_API_VERSIONS: Record<string, Removed> = {
   'cert-manager.io/v1alpha2': { replacement: () => 'cert-manager.io/v1', note: 'cert-manager removed it in v1.7.' + CM_RENAMES },
   'cert-manager.io/v1alpha3': { replacement: () => 'cert-manager.io/v1', note: 'cert-manager removed it in v1.7.' + CM_RENAMES },
   'cert-manager.io/v1beta1': { replacement: () => 'cert-manager.io/v1', note: 'cert-manager removed it in v1.7.' },

@@ -48,7 +48,7 @@ const LE_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 const LE_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
 
 /** Namespaces are compatible when equal or when either is unset (kubectl applies it to the context's namespace). */
-export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   return a === undefined || b === undefined || a === b;
 }
 
@@ -67,7 +67,7 @@ export function issuerIdentity(s: ObjectSummary): IssuerIdentity | undefined {
 }
 
 /** The issuers a reference matches under cert-manager's rules: a ClusterIssuer by name, an Issuer by name in the referrer's namespace. */
-export function matchingIssuers<T extends IssuerIdentity>(issuers: readonly T[], kind: string, name: string, namespace: string | undefined): T[] {
+function matchingIssuers<T extends IssuerIdentity>(issuers: readonly T[], kind: string, name: string, namespace: string | undefined): T[] {
   return issuers.filter((i) => i.kind === kind && i.name === name && (kind === 'ClusterIssuer' || sameNamespace(i.namespace, namespace)));
 }
 

@@ -60,7 +60,7 @@ export interface IssuerFacts {
 }
 
 /** A Secret key an issuer reads a credential from; `at` is the selector's Secret name. */
-export interface CredentialUse {
+interface CredentialUse {
   what: string;
   secret: string;
   keys: string[];

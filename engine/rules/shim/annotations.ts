@@ -19,24 +19,24 @@ export const ISSUER = 'cert-manager.io/issuer';
 export const CLUSTER_ISSUER = 'cert-manager.io/cluster-issuer';
 export const ISSUER_KIND = 'cert-manager.io/issuer-kind';
 export const ISSUER_GROUP = 'cert-manager.io/issuer-group';
-export const COMMON_NAME = 'cert-manager.io/common-name';
-export const ALT_NAMES = 'cert-manager.io/alt-names';
-export const IP_SANS = 'cert-manager.io/ip-sans';
-export const EMAIL_SANS = 'cert-manager.io/email-sans';
+const COMMON_NAME = 'cert-manager.io/common-name';
+const ALT_NAMES = 'cert-manager.io/alt-names';
+const IP_SANS = 'cert-manager.io/ip-sans';
+const EMAIL_SANS = 'cert-manager.io/email-sans';
 export const DURATION = 'cert-manager.io/duration';
 export const RENEW_BEFORE = 'cert-manager.io/renew-before';
 export const RENEW_BEFORE_PERCENTAGE = 'cert-manager.io/renew-before-percentage';
-export const USAGES = 'cert-manager.io/usages';
-export const REVISION_HISTORY_LIMIT = 'cert-manager.io/revision-history-limit';
-export const PRIVATE_KEY_ALGORITHM = 'cert-manager.io/private-key-algorithm';
-export const PRIVATE_KEY_ENCODING = 'cert-manager.io/private-key-encoding';
-export const PRIVATE_KEY_SIZE = 'cert-manager.io/private-key-size';
-export const PRIVATE_KEY_ROTATION_POLICY = 'cert-manager.io/private-key-rotation-policy';
+const USAGES = 'cert-manager.io/usages';
+const REVISION_HISTORY_LIMIT = 'cert-manager.io/revision-history-limit';
+const PRIVATE_KEY_ALGORITHM = 'cert-manager.io/private-key-algorithm';
+const PRIVATE_KEY_ENCODING = 'cert-manager.io/private-key-encoding';
+const PRIVATE_KEY_SIZE = 'cert-manager.io/private-key-size';
+const PRIVATE_KEY_ROTATION_POLICY = 'cert-manager.io/private-key-rotation-policy';
 export const SECRET_TEMPLATE = 'cert-manager.io/secret-template';
 export const IGNORE_TLS_LISTENERS = 'cert-manager.io/ignore-tls-listeners';
 export const EDIT_IN_PLACE = 'acme.cert-manager.io/http01-edit-in-place';
-export const HTTP01_INGRESS_CLASS = 'acme.cert-manager.io/http01-ingress-class';
-export const HTTP01_INGRESS_CLASS_NAME = 'acme.cert-manager.io/http01-ingress-ingressclassname';
+const HTTP01_INGRESS_CLASS = 'acme.cert-manager.io/http01-ingress-class';
+const HTTP01_INGRESS_CLASS_NAME = 'acme.cert-manager.io/http01-ingress-ingressclassname';
 /** The default of the controller's --auto-certificate-annotations: Ingresses only. */
 export const TLS_ACME = 'kubernetes.io/tls-acme';
 
@@ -53,7 +53,7 @@ const SUBJECT_KEYS: Record<string, string> = {
 export type ShimKind = 'Ingress' | 'Gateway';
 
 /** The result of reading one annotation value as the shim does. */
-export interface ValueProblem {
+interface ValueProblem {
   /** cert-manager's own error text (after `invalid ingress annotation "<key>": `). */
   error: string;
   /** Advice on the fix, when there is an obvious one. */
@@ -61,7 +61,7 @@ export interface ValueProblem {
 }
 
 /** All annotation values of the object, by key (the shim reads them as a map[string]string). */
-export type AnnotationValues = ReadonlyMap<string, string>;
+type AnnotationValues = ReadonlyMap<string, string>;
 
 export interface KnownAnnotation {
   key: string;

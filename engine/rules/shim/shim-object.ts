@@ -101,7 +101,7 @@ function contentEnd(node: Node): number {
 }
 
 /** Offsets of a list entry for a diagnostic: the whole entry (`whole`), or its first line's key and value. */
-export function entryOffsets(node: YAMLMap, whole: boolean): [number, number] {
+function entryOffsets(node: YAMLMap, whole: boolean): [number, number] {
   const start = node.range ? node.range[0] : 0;
   if (whole || node.items.length === 0) return [start, Math.max(start, contentEnd(node))];
   const first = node.items[0];

@@ -57,9 +57,9 @@ export const KNOWN_USAGES = new Set([
 
 export const MIN_RSA_KEY_SIZE = 2048;
 export const MAX_RSA_KEY_SIZE = 8192;
-export const DEFAULT_CERT_DURATION = 90 * 24 * HOUR;
-export const MIN_CERT_DURATION = HOUR;
-export const MIN_RENEW_BEFORE = 5 * MINUTE;
+const DEFAULT_CERT_DURATION = 90 * 24 * HOUR;
+const MIN_CERT_DURATION = HOUR;
+const MIN_RENEW_BEFORE = 5 * MINUTE;
 
 /** ValidateIssuerRef: used by Certificates and CertificateRequests. */
 export function validateIssuerRef(spec: Json, errs: FieldErrors): void {
@@ -264,7 +264,7 @@ function durationField(spec: Json, key: string, errs: FieldErrors): number | und
   return d.ns;
 }
 
-export function validateDuration(spec: Json, errs: FieldErrors): void {
+function validateDuration(spec: Json, errs: FieldErrors): void {
   const d = durationField(spec, 'duration', errs);
   const rb = durationField(spec, 'renewBefore', errs);
   if (d === null || rb === null) return;

@@ -30,7 +30,7 @@ export interface FieldError {
  * "v1.14" < … < "v1.21" < "next": whether the targeted release has a check
  * that cert-manager added in `since` (a release id or "next").
  */
-export function releaseAtLeast(target: string, since: string): boolean {
+function releaseAtLeast(target: string, since: string): boolean {
   const rank = (id: string) => (id === 'next' ? Number.MAX_SAFE_INTEGER : (([maj, min]) => maj! * 1000 + min!)(id.slice(1).split('.').map(Number)));
   return rank(target) >= rank(since);
 }
@@ -57,7 +57,7 @@ export class FieldErrors {
 }
 
 /** cert-manager's path format: children joined with ".", indexes and map keys in brackets. */
-export function cmPath(at: readonly PathSegment[]): string {
+function cmPath(at: readonly PathSegment[]): string {
   return formatPath(at);
 }
 

@@ -39,7 +39,7 @@ export function validateIssuerSpec(spec: Json, errs: FieldErrors): void {
 }
 
 /** Go's x509.CertPool.AppendCertsFromPEM: true when at least one PEM certificate parses. */
-export function caBundleHasCertificate(base64: string): boolean {
+function caBundleHasCertificate(base64: string): boolean {
   let pem: string;
   try {
     pem = Buffer.from(base64, 'base64').toString('latin1');
@@ -292,7 +292,7 @@ function secretKeySelectorErrors(sks: Json | undefined): number {
 }
 
 /** util.ValidNameserver for RFC 2136: host:port, [ipv6]:port, or a host (port 53). */
-export function validRfc2136Nameserver(nameserver: string): string | undefined {
+function validRfc2136Nameserver(nameserver: string): string | undefined {
   const ns = nameserver.trim();
   if (ns === '') return 'RFC2136 nameserver missing';
   let host: string;
@@ -306,7 +306,7 @@ export function validRfc2136Nameserver(nameserver: string): string | undefined {
 }
 
 /** util.ValidDNS01Nameserver: <ip address>:<port>, or https://<host> for DNS over HTTPS. */
-export function validDns01Nameserver(ns: string): string | undefined {
+function validDns01Nameserver(ns: string): string | undefined {
   if (ns.startsWith('https://')) {
     let ok = false;
     try {

@@ -78,7 +78,7 @@ const sameTarget = (a: ClusterSettings, b: ClusterSettings) =>
   a.checkAgainstCluster === b.checkAgainstCluster && a.kubeconfig === b.kubeconfig && a.context === b.context && a.namespace === b.namespace && a.requestTimeoutMs === b.requestTimeoutMs;
 
 /** The lazily loaded cluster bundle (a separate bundle, see esbuild.config.mjs: required, not imported, so nothing loads it before now). */
-export function loadClusterModule(state: ServerState): () => typeof LspCluster {
+function loadClusterModule(state: ServerState): () => typeof LspCluster {
   let module: typeof LspCluster | undefined;
   return () => {
     if (!module) {
