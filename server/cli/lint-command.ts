@@ -4,15 +4,13 @@
  * All paths together form one workspace. The report's formats live in
  * lint-output/. Exit status: 0 no error, 1 errors, 2 usage or I/O problems.
  */
-import { realpathSync, statSync } from 'node:fs';
-import { join, isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine/manifests/file-limits.js';
-import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
-import { certManagerVersionOption, ioReason, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
+import { certManagerVersionOption, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
 import { describeFile, type LintReport } from './lint-output/lint-report.js';
 import { outputTargets, writeOutputs } from './lint-output/outputs.js';
 import { lintFiles, startThreads } from './lint-run/lint-files.js';
-import type { LintJob } from './lint-run/lint-file.js';
+import { collectInputFiles } from './manifest-inputs.js';
 
 const LINT_USAGE = `Usage: certsmith lint [--format text|json|github|sarif|junit] [--output FORMAT[=FILE]]... [--max-file-size BYTES] PATH...
 
@@ -41,49 +39,6 @@ workspace.
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem (a report
 that cannot be written too).`;
 
-
-function collectFiles(paths: string[], cwd: string): LintJob[] {
-  const out: LintJob[] = [];
-  const seen = new Set<string>();
-  const walkedDirs = new Set<string>();
-  const add = (path: string, display: string, explicit: boolean, knownReal?: string) => {
-    let real = knownReal;
-    if (real === undefined) {
-      try {
-        real = realpathSync(path);
-      } catch {
-        real = path;
-      }
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    out.push({ path, display, explicit });
-  };
-  for (const p of paths) {
-    if (p === '-') {
-      if (!seen.has('-')) out.push({ path: '-', display: '<stdin>', explicit: true });
-      seen.add('-');
-      continue;
-    }
-    const abs = isAbsolute(p) ? p : join(cwd, p);
-    let st;
-    try {
-      st = statSync(abs);
-    } catch (e) {
-      throw new UsageError(`cannot read ${p}: ${ioReason(e)}`);
-    }
-    if (st.isDirectory()) {
-      const found = findYamlFiles(abs, p, {
-        seen: walkedDirs,
-        onUnreadable: (display, e) => {
-          throw new UsageError(`cannot read directory ${display}: ${ioReason(e)}`);
-        },
-      });
-      for (const f of found) add(f.path, f.display, false, f.real);
-    } else add(abs, p, true);
-  }
-  return out;
-}
 
 export async function runLint(argv: string[], io: CommandIO): Promise<number> {
   const parsed = parseCommandArgs(
@@ -116,7 +71,7 @@ export async function runLint(argv: string[], io: CommandIO): Promise<number> {
   if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${LINT_USAGE}`);
 
   const threads = startThreads(jobs, positionals, io.cwd);
-  const files = collectFiles(positionals, io.cwd);
+  const files = collectInputFiles(positionals, io.cwd);
   const target = certManagerVersionOption(values['cert-manager-version'], io);
   const checked = await lintFiles(files, {
     threads,

@@ -20,12 +20,15 @@ export function collectInputFiles(paths: string[], cwd: string): InputFile[] {
   const out: InputFile[] = [];
   const seen = new Set<string>();
   const walkedDirs = new Set<string>();
-  const add = (path: string, display: string, explicit: boolean) => {
-    let real: string;
-    try {
-      real = realpathSync(path);
-    } catch {
-      real = path;
+  // The walk knows each found file's real path already; only named files are resolved here.
+  const add = (path: string, display: string, explicit: boolean, knownReal?: string) => {
+    let real = knownReal;
+    if (real === undefined) {
+      try {
+        real = realpathSync(path);
+      } catch {
+        real = path;
+      }
     }
     if (seen.has(real)) return;
     seen.add(real);
@@ -51,7 +54,7 @@ export function collectInputFiles(paths: string[], cwd: string): InputFile[] {
           throw new UsageError(`cannot read directory ${display}: ${ioReason(e)}`);
         },
       });
-      for (const f of found) add(f.path, f.display, false);
+      for (const f of found) add(f.path, f.display, false, f.real);
     } else add(abs, p, true);
   }
   return out;

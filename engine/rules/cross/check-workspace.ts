@@ -71,7 +71,8 @@ function matchingIssuers<T extends IssuerIdentity>(issuers: readonly T[], kind: 
   return issuers.filter((i) => i.kind === kind && i.name === name && (kind === 'ClusterIssuer' || sameNamespace(i.namespace, namespace)));
 }
 
-function issuersByName<T extends IssuerIdentity>(issuers: readonly T[]): Map<string, T[]> {
+/** Issuers by kind and name (NUL-separated key), in workspace order. */
+export function issuersByName<T extends IssuerIdentity>(issuers: readonly T[]): Map<string, T[]> {
   const byKindName = new Map<string, T[]>();
   for (const i of issuers) {
     const k = `${i.kind}\u0000${i.name}`;

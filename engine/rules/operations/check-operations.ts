@@ -6,7 +6,7 @@
  * skipped here.
  */
 import { parseGoDuration } from '../../gocompat/go-duration.js';
-import { certificateIssuerRef, issuerIdentity, issuerLookup, type CrossFinding, type CrossOptions, type IssuerIdentity, type WorkspaceObject } from '../cross/check-workspace.js';
+import { certificateIssuerRef, issuerIdentity, issuerLookup, issuersByName, type CrossFinding, type CrossOptions, type IssuerIdentity, type WorkspaceObject } from '../cross/check-workspace.js';
 import type { CertificateFacts, IngressFacts, Located, SecretFacts, SolverFacts } from '../cross/object-facts.js';
 import { pickSolver } from '../cross/solver-picker.js';
 import { IP_ADDRESS_PROFILE, DEFAULT_PROFILE, letsEncryptEnvironment, profileLifetime, RATE_LIMITS, type LetsEncryptEnvironment } from './lets-encrypt.js';
@@ -67,14 +67,8 @@ export function checkOperations(objects: readonly WorkspaceObject[], options: Op
     else if (f.type === 'Ingress') ingresses.push({ object, facts: f });
     else if (f.type === 'Secret') secrets.push({ object, facts: f });
   }
-  const issuersByName = new Map<string, IssuerEntry[]>();
-  for (const i of issuers) {
-    const k = `${i.kind}\u0000${i.name}`;
-    const list = issuersByName.get(k);
-    if (list) list.push(i);
-    else issuersByName.set(k, [i]);
-  }
-  const lookup = issuerLookup(issuers, issuersByName);
+  const byName = issuersByName(issuers);
+  const lookup = issuerLookup(issuers, byName);
   /** The one issuer a reference resolves to, or undefined (none, several, or not a cert-manager kind). */
   const resolve = (kind: string, name: string, namespace: string | undefined): IssuerEntry | undefined => {
     if (kind !== 'Issuer' && kind !== 'ClusterIssuer') return undefined;
@@ -94,7 +88,7 @@ export function checkOperations(objects: readonly WorkspaceObject[], options: Op
   implicitNamespaces(
     certificates.filter((c) => isTarget(c.object)),
     ingresses.filter((g) => isTarget(g.object)),
-    issuersByName,
+    byName,
     options.kustomizeNamespaces,
     report,
   );
