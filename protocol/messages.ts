@@ -12,7 +12,7 @@
  * Results are plain JSON. Failures a person can act on come back as a result
  * field (`error`, `problem`) in words, never as a stack trace.
  */
-import { NotificationType, NotificationType0, ProgressType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, ProgressType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { ChainReport } from '../engine/chain/inspect.js';
 import type { CertificateStatusReport } from '../engine/cluster/certificate-status.js';
 import type { ClusterOverview } from '../engine/cluster/cluster-overview.js';
@@ -21,6 +21,14 @@ import type { PropagationReport } from '../engine/dns/propagation.js';
 import type { IssueSummary } from '../engine/issue/issue-certificate.js';
 import type { IssuancePlan } from '../engine/issue/issuance-plan.js';
 import type { CertificateEntry } from '../engine/language/certificate-list.js';
+
+/**
+ * The parameters of a notification that carries none. vscode-languageserver's
+ * connection sends a parameterless notification as `params: [null]`, which a
+ * client that registered a NotificationType0 refuses ("defines 0 params but
+ * received 1 arguments"); an empty object is understood by every client.
+ */
+type NoParams = Record<string, never>;
 
 export type { CertificateEntry };
 
@@ -86,7 +94,7 @@ export interface EditorState {
 export const EditorStateNotification = new NotificationType<EditorState>('certsmith/editorState');
 
 /** server → client: the settings the server uses changed (the client refreshes what shows them: the cluster status bar, the Cluster view). */
-export const SettingsAppliedNotification = new NotificationType0('certsmith/settingsApplied');
+export const SettingsAppliedNotification = new NotificationType<NoParams>('certsmith/settingsApplied');
 
 /** The cert-manager release the checks target, and where that choice came from. */
 export interface CertManagerTargetResult {
@@ -128,7 +136,7 @@ export interface CertificatesResult {
 }
 export const CertificatesRequest = new RequestType0<CertificatesResult, void>('certsmith/certificates');
 /** server → client: the list changed (debounced). */
-export const CertificatesChangedNotification = new NotificationType0('certsmith/certificatesChanged');
+export const CertificatesChangedNotification = new NotificationType<NoParams>('certsmith/certificatesChanged');
 
 /** The Certificate under the cursor, if any. */
 export interface CertificateAtParams {

@@ -19,7 +19,7 @@ import { ClusterError } from './cluster-error.js';
 import type { ClusterReader, KubeJson } from './cluster-reader.js';
 import { conditionOf, conditionsOf, isIssuing, isReady, type ConditionSummary } from './certificate-status.js';
 import { KNOWN } from './resource-path.js';
-import { watchOnce } from './resource-watch.js';
+import { retryable, sleep, watchOnce } from './resource-watch.js';
 
 type WaitOutcome = 'ready' | 'failed' | 'deleted' | 'timeout';
 
@@ -59,22 +59,6 @@ function verdict(crt: KubeJson): { outcome: 'ready' | 'failed'; message: string 
   return undefined;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
-/** Network-level trouble worth retrying (not 401, 403, not-found, a bad kubeconfig). */
-function retryable(e: unknown): boolean {
-  return e instanceof ClusterError && (e.kind === 'unreachable' || e.kind === 'timeout' || e.kind === 'server');
-}
 
 export async function waitForCertificate(reader: ClusterReader, namespace: string, name: string, options: WaitOptions): Promise<WaitResult> {
   const info = await reader.resource(KNOWN.certificate.apiVersion, KNOWN.certificate.kind);

@@ -18,7 +18,7 @@ import type { ClusterReader } from './cluster-reader.js';
 import { jsonBody } from './connection.js';
 import type { ResourceInfo } from './discovery.js';
 import { KNOWN, resourcePath } from './resource-path.js';
-import { watchOnce } from './resource-watch.js';
+import { retryable, sleep, watchOnce } from './resource-watch.js';
 
 export interface ClusterWatchOptions {
   /** The context's namespace: the fallback when a kind may not be watched in every namespace. */
@@ -31,21 +31,6 @@ export interface ClusterWatchOptions {
   maxRetryDelayMs?: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
-function retryable(e: unknown): boolean {
-  return e instanceof ClusterError && (e.kind === 'unreachable' || e.kind === 'timeout' || e.kind === 'server');
-}
 
 /** The current resourceVersion of a kind's collection (a one-item list). */
 async function currentVersion(reader: ClusterReader, info: ResourceInfo, namespace: string | undefined, signal: AbortSignal): Promise<string | undefined> {

@@ -11,6 +11,7 @@
 import type { ClusterReader, KubeJson } from './cluster-reader.js';
 import type { ResourceInfo } from './discovery.js';
 import { resourcePath } from './resource-path.js';
+import { ClusterError } from './cluster-error.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -80,4 +81,23 @@ export async function watchOnce(
     signal.removeEventListener('abort', onAbort);
   }
   return result ?? { kind: 'ended', resourceVersion };
+}
+
+/** Waits ms, or less when the signal aborts (never rejects). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Network-level trouble worth retrying (not 401, 403, not-found, a bad kubeconfig). */
+export function retryable(e: unknown): boolean {
+  return e instanceof ClusterError && (e.kind === 'unreachable' || e.kind === 'timeout' || e.kind === 'server');
 }

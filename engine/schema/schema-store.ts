@@ -8,22 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { JsonSchema } from './json-schema.js';
 import { defaultTarget, type CertManagerTarget } from './cert-manager-target.js';
-import { releaseSchemas, type ReleaseSchemas } from './release-schemas.js';
+import { releaseSchemas, type ReleaseKindEntry, type ReleaseSchemas } from './release-schemas.js';
 
 /** The API groups whose schemas follow the cert-manager target. */
 export const CERT_MANAGER_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io']);
 
-export interface SchemaIndexEntry {
-  apiVersion: string;
-  group: string;
-  version: string;
-  kind: string;
-  plural: string;
-  scope: 'Namespaced' | 'Cluster';
-  served: boolean;
-  storage: boolean;
-  deprecated: boolean;
-  deprecationWarning?: string;
+export interface SchemaIndexEntry extends ReleaseKindEntry {
   file: string;
 }
 

@@ -359,7 +359,8 @@ test('certsmith/certificatesChanged arrives (debounced) after an edit that adds 
   const received: number[] = [];
   const waiters: (() => void)[] = [];
   c.connection.onNotification(CertificatesChangedNotification.method, (params: unknown) => {
-    assert.equal(params ?? null, null);
+    // No parameters: an empty object, which every client accepts (protocol/messages.ts).
+    assert.deepEqual(params, {});
     received.push(Date.now());
     waiters.splice(0).forEach((w) => w());
   });

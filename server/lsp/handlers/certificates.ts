@@ -42,7 +42,7 @@ export class CertificateList {
         if (list !== this.lastCertificates) {
           this.lastCertificates = list;
           refresh = true;
-          void this.state.connection.sendNotification(CertificatesChangedNotification);
+          void this.state.connection.sendNotification(CertificatesChangedNotification, {});
         }
         const lensInputs = JSON.stringify(resolved.certificates.map(dns01Names));
         if (lensInputs !== this.lastLensInputs) {

@@ -58,6 +58,6 @@ export function registerSettingsSync(state: ServerState, canPull: () => boolean)
     }),
   );
   // After every change: the client asks again for what it shows (in order: this comes after the change is applied).
-  state.onSettings(() => void connection.sendNotification(SettingsAppliedNotification));
+  state.onSettings(() => void connection.sendNotification(SettingsAppliedNotification, {}));
   return { pull };
 }
