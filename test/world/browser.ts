@@ -116,7 +116,15 @@ export class Workbench {
       const rows = await this.quickInput().locator('.quick-input-list .monaco-list-row').allInnerTexts();
       throw new Error(`${what} is not offered (the list shows: ${JSON.stringify(rows)})`, { cause: first });
     }
-    await row.click({ timeout: timeoutMs });
+    // The quick input may still close between the row showing and the click: a click
+    // that does not land in a few seconds on a shown row is checked against that. (Its
+    // time limit is short so that no pending click lands on the next attempt's list.)
+    try {
+      await row.click({ timeout: Math.min(timeoutMs, 5000) });
+    } catch (e) {
+      if (!(await this.quickInput().isVisible())) return 'closed';
+      throw e;
+    }
     return 'chosen';
   }
 
