@@ -8,7 +8,7 @@ import { DurationSyntaxError, parseDuration } from '../../engine/dns/durations.j
 import { type ClusterError, type ClusterErrorKind } from '../../engine/cluster/cluster-error.js';
 import { ClusterConnection, DEFAULT_REQUEST_TIMEOUT_MS } from '../../engine/cluster/connection.js';
 import { loadKubeconfig, type ClusterTarget } from '../../engine/cluster/kubeconfig.js';
-import { UsageError } from './command-io.js';
+import { UsageError, type CommandIO } from './command-io.js';
 
 export const CLUSTER_OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -63,4 +63,11 @@ export function clusterErrorStatus(kind: ClusterErrorKind): number {
 
 export function clusterErrorJson(e: ClusterError): Record<string, unknown> {
   return { kind: e.kind, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+}
+
+/** A ClusterError as a command that reads one object reports it (JSON on stdout, or text on stderr); returns the exit status. */
+export function reportClusterError(e: ClusterError, format: string | undefined, context: string | undefined, io: Pick<CommandIO, 'stdout' | 'stderr'>): number {
+  if (format === 'json') io.stdout(JSON.stringify({ context: context ?? null, error: clusterErrorJson(e) }, null, 2) + '\n');
+  else io.stderr(clusterErrorText(e));
+  return clusterErrorStatus(e.kind);
 }

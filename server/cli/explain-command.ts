@@ -18,7 +18,7 @@ import { renderExplanation } from '../../engine/cluster/explain/explanation-text
 import { DEFAULT_MAXIMUM_BACKOFF_MS, DEFAULT_MINIMUM_BACKOFF_MS } from '../../engine/cluster/explain/issuance-backoff.js';
 import type { ClusterTarget } from '../../engine/cluster/kubeconfig.js';
 import { outputFormat, parseCommandArgs, recursiveNameserversOption, recursiveOnlyOption, RECURSIVE_NAMESERVER_OPTIONS, UsageError, type CommandIO } from './command-io.js';
-import { CLUSTER_OPTIONS, CLUSTER_OPTIONS_USAGE, clusterErrorJson, clusterErrorStatus, clusterErrorText, clusterTarget, durationOption, openConnection } from './cluster-options.js';
+import { CLUSTER_OPTIONS, CLUSTER_OPTIONS_USAGE, clusterTarget, durationOption, openConnection, reportClusterError } from './cluster-options.js';
 import { toJson as chainJson } from './inspect-command.js';
 import { recordChecker } from './record-check.js';
 
@@ -103,11 +103,7 @@ export async function runExplain(argv: string[], io: CommandIO): Promise<number>
     else io.stdout(renderExplanation(x));
     return x.verdict === 'healthy' ? 0 : 1;
   } catch (e) {
-    if (e instanceof ClusterError) {
-      if (format === 'json') io.stdout(JSON.stringify({ context: target?.context ?? null, error: clusterErrorJson(e) }, null, 2) + '\n');
-      else io.stderr(clusterErrorText(e));
-      return clusterErrorStatus(e.kind);
-    }
+    if (e instanceof ClusterError) return reportClusterError(e, format, target?.context, io);
     throw e;
   } finally {
     conn?.close();

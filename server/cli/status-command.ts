@@ -14,7 +14,7 @@ import { describeState, waitForCertificate, type WaitEvent, type WaitResult } fr
 import type { ClusterConnection } from '../../engine/cluster/connection.js';
 import type { ClusterTarget } from '../../engine/cluster/kubeconfig.js';
 import { outputFormat, parseCommandArgs, UsageError, type CommandIO } from './command-io.js';
-import { CLUSTER_OPTIONS, CLUSTER_OPTIONS_USAGE, clusterErrorJson, clusterErrorStatus, clusterErrorText, clusterTarget, durationOption, openConnection } from './cluster-options.js';
+import { CLUSTER_OPTIONS, CLUSTER_OPTIONS_USAGE, clusterTarget, durationOption, openConnection, reportClusterError } from './cluster-options.js';
 import { toJson as chainJson } from './inspect-command.js';
 import { renderStatus } from '../../engine/cluster/status-text.js';
 
@@ -84,11 +84,7 @@ export async function runStatus(argv: string[], io: CommandIO): Promise<number> 
     if (waited) return waited.outcome === 'ready' ? 0 : 1;
     return report.ready ? 0 : 1;
   } catch (e) {
-    if (e instanceof ClusterError) {
-      if (format === 'json') io.stdout(JSON.stringify({ context: target?.context ?? null, error: clusterErrorJson(e) }, null, 2) + '\n');
-      else io.stderr(clusterErrorText(e));
-      return clusterErrorStatus(e.kind);
-    }
+    if (e instanceof ClusterError) return reportClusterError(e, format, target?.context, io);
     throw e;
   } finally {
     conn?.close();
