@@ -12,9 +12,23 @@ export interface Range {
 /** Maps offsets in a text to line/character positions. */
 export class LineIndex {
   /** Offsets at which each line starts. */
-  readonly lineStarts: number[];
+  readonly lineStarts: ArrayLike<number>;
+  private readonly length: number;
+  /** Undefined for an index made from line starts alone. */
+  private readonly text: string | undefined;
 
-  constructor(readonly text: string) {
+  /**
+   * From a text, or from the line starts and length of a text that is not
+   * kept (a language server's background file): then positions and offsets
+   * work, and lineText does not.
+   */
+  constructor(text: string | { lineStarts: ArrayLike<number>; length: number }) {
+    if (typeof text !== 'string') {
+      this.lineStarts = text.lineStarts;
+      this.length = text.length;
+      this.text = undefined;
+      return;
+    }
     const starts = [0];
     let i = text.indexOf('\n');
     while (i !== -1) {
@@ -22,6 +36,8 @@ export class LineIndex {
       i = text.indexOf('\n', i + 1);
     }
     this.lineStarts = starts;
+    this.length = text.length;
+    this.text = text;
   }
 
   get lineCount(): number {
@@ -29,22 +45,22 @@ export class LineIndex {
   }
 
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    const o = Math.max(0, Math.min(offset, this.length));
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= o) lo = mid;
+      if (this.lineStarts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.lineStarts[lo] };
+    return { line: lo, character: o - this.lineStarts[lo]! };
   }
 
   offsetAt(pos: Position): number {
-    if (pos.line >= this.lineStarts.length) return this.text.length;
+    if (pos.line >= this.lineStarts.length) return this.length;
     if (pos.line < 0) return 0;
-    const start = this.lineStarts[pos.line];
-    const next = pos.line + 1 < this.lineStarts.length ? this.lineStarts[pos.line + 1] : this.text.length;
+    const start = this.lineStarts[pos.line]!;
+    const next = pos.line + 1 < this.lineStarts.length ? this.lineStarts[pos.line + 1]! : this.length;
     return Math.min(start + Math.max(0, pos.character), next);
   }
 
@@ -54,8 +70,9 @@ export class LineIndex {
 
   /** The text of one line without its line break. */
   lineText(line: number): string {
-    const start = this.lineStarts[line] ?? this.text.length;
-    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    if (this.text === undefined) throw new Error('LineIndex.lineText: the text is not kept');
+    const start = this.lineStarts[line] ?? this.length;
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1]! : this.length;
     return this.text.slice(start, next).replace(/\r?\n$/, '');
   }
 }

@@ -142,8 +142,17 @@ function wholeObject(e: WorkspaceEntry): Range {
 
 /** The `certsmith/certificates` entries, ordered by URI, then position in the file. */
 export function listCertificates(ws: Workspace, resolved: ResolvedWorkspace = resolveWorkspace(ws)): CertificateEntry[] {
-  return resolved.certificates.map(({ entry, name, facts, issuer: i }): CertificateEntry => {
-    return {
+  return [...certificateEntries(resolved)];
+}
+
+/**
+ * The same entries one at a time: a workspace of tens of thousands of
+ * Certificates can be compared with the last list sent (a hash of each
+ * entry) without holding the whole list, and its JSON, at once.
+ */
+export function* certificateEntries(resolved: ResolvedWorkspace): Iterable<CertificateEntry> {
+  for (const { entry, name, facts, issuer: i } of resolved.certificates) {
+    yield {
       uri: entry.uri,
       name,
       namespace: entry.object.namespace ?? null,
@@ -166,5 +175,5 @@ export function listCertificates(ws: Workspace, resolved: ResolvedWorkspace = re
           }
         : null,
     };
-  });
+  }
 }

@@ -47,12 +47,21 @@ export interface Parsed {
   objects: KubeObject[];
 }
 
+/**
+ * A document's text kept elsewhere (a language server's background file: on
+ * disk), read when asked for, and its line positions, known without it.
+ */
+export interface StoredText {
+  read(): string;
+  lines(): LineIndex;
+}
+
 export class CheckedDocument {
   private parsedCache: Parsed | undefined;
   private lineIndex: LineIndex | undefined;
 
   constructor(
-    readonly text: string,
+    private readonly source: string | StoredText,
     /** Positions relative to the document's text. */
     readonly diagnostics: Diagnostic[],
     readonly objects: ObjectSummary[],
@@ -78,9 +87,19 @@ export class CheckedDocument {
     this.parsedCache = undefined;
   }
 
+  get text(): string {
+    return typeof this.source === 'string' ? this.source : this.source.read();
+  }
+
+  /** The same results over a kept text (a stored document opened in the editor, its text unchanged). */
+  keptAs(text: string): CheckedDocument {
+    return typeof this.source === 'string' ? this : new CheckedDocument(text, this.diagnostics, this.objects, this.hasSyntaxProblems, undefined);
+  }
+
   get lines(): LineIndex {
     if (this.parsedCache) return this.parsedCache.doc.lines;
-    return (this.lineIndex ??= new LineIndex(this.text));
+    if (typeof this.source !== 'string') return this.source.lines();
+    return (this.lineIndex ??= new LineIndex(this.source));
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import { CheckedDocument, type ObjectSummary } from '../rules/check-document.js';
+import { LineIndex } from '../core/position.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { TextProblem } from '../manifests/file-limits.js';
 import { ManifestFile } from './manifest-file.js';
@@ -83,4 +84,100 @@ export function fileView(uri: string, text: string, record: FileRecord, store: S
     return { segment: { text: docText, offset: d.offset, line: d.line }, checked: new CheckedDocument(docText, d.diagnostics, byDoc[i]!, d.hasSyntaxProblems, undefined) };
   });
   return file;
+}
+
+/** Where each line of a text starts (a background file's positions, without its text). */
+export function lineStartsOf(text: string): Int32Array {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  const starts = new Int32Array(n);
+  let k = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+  return starts;
+}
+
+/**
+ * A recorded file as a ManifestFile that keeps no text: the language
+ * server's background files, tens of thousands in a monorepo, where texts
+ * would be most of the memory. Positions come from the file's line starts;
+ * the text, which only a few requests need (a parse on demand, issuance),
+ * is read with `read` (from disk) each time it is asked for.
+ */
+export function storedFileView(uri: string, record: FileRecord, lineStarts: Int32Array, read: () => string, store: SchemaStore): ManifestFile {
+  const file = new ManifestFile(uri, store);
+  file.readTextFrom(read);
+  file.problem = record.problem;
+  file.knownRelevant = record.relevant;
+  const byDoc = record.documents.map((): ObjectSummary[] => []);
+  for (const o of record.objects) byDoc[o.doc]!.push(o.summary);
+  const source = { read, lineStarts };
+  file.documents = record.documents.map((d, i) => {
+    const doc = new StoredDocument(source, d.offset, d.line, d.length);
+    return { segment: doc, checked: new CheckedDocument(doc, d.diagnostics, byDoc[i]!, d.hasSyntaxProblems, undefined) };
+  });
+  return file;
+}
+
+/**
+ * One document of a file whose text is not kept: its segment, and its text
+ * and lines for CheckedDocument. A class, not closures: a monorepo has a
+ * hundred thousand of these.
+ */
+class StoredDocument {
+  constructor(
+    private readonly file: { read: () => string; lineStarts: Int32Array },
+    readonly offset: number,
+    readonly line: number,
+    private readonly length: number,
+  ) {}
+
+  get text(): string {
+    return this.read();
+  }
+
+  read(): string {
+    return this.file.read().slice(this.offset, this.offset + this.length);
+  }
+
+  /** The file's line starts from the document's first line to its end, counted from its start. */
+  lines(): LineIndex {
+    const { lineStarts } = this.file;
+    const starts = [0];
+    for (let l = this.line + 1; l < lineStarts.length && lineStarts[l]! <= this.offset + this.length; l++) starts.push(lineStarts[l]! - this.offset);
+    return new LineIndex({ lineStarts: starts, length: this.length });
+  }
+}
+
+/**
+ * One copy of each string value in records taken in from another thread
+ * (which arrive as separate copies: apiVersion, kind, namespace, issuer
+ * names, label keys repeat across tens of thousands of files). At most
+ * `limit` distinct strings are remembered; later ones are looked up only.
+ */
+export class StringTable {
+  private readonly strings = new Map<string, string>();
+
+  constructor(private readonly limit = 200_000) {}
+
+  /** The record, its strings replaced by their first copies (in place). */
+  internRecord(record: FileRecord): FileRecord {
+    for (const o of record.objects) this.internValues(o.summary);
+    return record;
+  }
+
+  private intern(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    if (this.strings.size < this.limit) this.strings.set(s, s);
+    return s;
+  }
+
+  private internValues(value: object): void {
+    const v = value as Record<string, unknown>;
+    for (const key of Object.keys(v)) {
+      const x = v[key];
+      if (typeof x === 'string') v[key] = this.intern(x);
+      else if (x !== null && typeof x === 'object') this.internValues(x);
+    }
+  }
 }

@@ -26,9 +26,12 @@ export interface UpdateStats {
 }
 
 export class ManifestFile {
-  text = '';
+  /** The text, or where a text that is not kept is read from (storedFileView in file-record.ts). */
+  private textSource: string | (() => string) = '';
   documents: FileDocument[] = [];
   problem: TextProblem | undefined;
+  /** isRelevant as found when the file was checked elsewhere (a record), until the next update. */
+  knownRelevant: boolean | undefined;
 
   constructor(
     readonly uri: string,
@@ -38,22 +41,49 @@ export class ManifestFile {
     private readonly keepTrees?: boolean,
   ) {}
 
+  /** The file's text; a background file's is read again (from disk) each time. */
+  get text(): string {
+    return typeof this.textSource === 'string' ? this.textSource : this.textSource();
+  }
+
+  set text(text: string) {
+    this.textSource = text;
+  }
+
+  /** Where the text is read from when it is not kept. */
+  get textReader(): (() => string) | undefined {
+    return typeof this.textSource === 'string' ? undefined : this.textSource;
+  }
+
+  /** The text is not kept: `read` gives it when asked for. */
+  readTextFrom(read: () => string): void {
+    this.textSource = read;
+  }
+
   update(text: string): UpdateStats {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    // A file whose text was not kept (a background file, now opened): its text as checked, read once.
+    const before = typeof this.textSource === 'string' ? undefined : this.textSource();
     this.text = text;
+    this.knownRelevant = undefined;
     this.problem = checkText(text, this.maxBytes);
     if (this.problem) {
       this.documents = [];
       return { documents: 0, reparsed: 0 };
     }
     const previous = new Map<string, CheckedDocument>();
-    for (const d of this.documents) previous.set(d.segment.text, d.checked);
+    this.documents.forEach((d, i) => {
+      // Documents follow one another: each ends where the next begins.
+      const end = i + 1 < this.documents.length ? this.documents[i + 1]!.segment.offset : before?.length;
+      previous.set(before === undefined ? d.segment.text : before.slice(d.segment.offset, end), d.checked);
+    });
     let reparsed = 0;
     const segments = splitDocuments(text);
     // Large files keep no syntax trees (see CheckedDocument); small ones keep them all.
     const keepTrees = this.keepTrees ?? segments.length <= KEEP_TREES_UP_TO;
     this.documents = segments.map((segment) => {
-      let checked = previous.get(segment.text);
+      // A document unchanged since it was checked keeps its results (over the text now kept).
+      let checked = previous.get(segment.text)?.keptAs(segment.text);
       if (!checked) {
         checked = checkDocument(segment.text, this.store, keepTrees);
         reparsed++;
@@ -113,6 +143,7 @@ export class ManifestFile {
    * Other YAML files (CI configs, Helm values) are left alone.
    */
   get isRelevant(): boolean {
+    if (this.knownRelevant !== undefined) return this.knownRelevant;
     // Too large: judged by its beginning. Not text: an editor opened it as YAML, so say what it is.
     // Templates are not YAML yet: an editor shows nothing for them.
     if (this.problem) return this.problem.code === 'file-too-large' ? looksRelevant(this.text.slice(0, 65536)) : this.problem.code === 'file-not-text';

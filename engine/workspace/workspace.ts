@@ -15,6 +15,7 @@ import { aboutAbsence } from '../rules/partial-objects.js';
 import { KustomizeView } from './kustomization.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../manifests/file-limits.js';
 import { ManifestFile, type FileDocument, type UpdateStats } from './manifest-file.js';
+import { lineStartsOf, recordFile, storedFileView } from './file-record.js';
 
 export interface WorkspaceEntry {
   uri: string;
@@ -50,6 +51,13 @@ export class Workspace {
     if (store === this.store) return;
     this.store = store;
     for (const [uri, f] of this.files) {
+      const read = f.textReader;
+      if (read) {
+        // A file whose text is not kept stays so: checked again, then kept as a record.
+        const text = read();
+        this.files.set(uri, storedFileView(uri, recordFile(uri, text, store, this.maxFileBytes).record, lineStartsOf(text), read, store));
+        continue;
+      }
       if (f.problem && !f.documents.length && !f.text) continue;
       // Background files keep no syntax trees, however small.
       const next = new ManifestFile(uri, store, this.maxFileBytes, this.background.has(uri) ? false : undefined);
@@ -59,7 +67,7 @@ export class Workspace {
     this.version++;
   }
 
-  /** The text of every file (open documents and indexed ones). */
+  /** The text of every file (open documents and indexed ones: those are read from disk again). */
   fileTexts(): { uri: string; text: string }[] {
     return [...this.files].map(([uri, f]) => ({ uri, text: f.text }));
   }
@@ -80,7 +88,7 @@ export class Workspace {
 
   /**
    * Add or replace a file checked elsewhere (a worker thread's record:
-   * file-record.ts fileView). A `background` file (the language server's
+   * file-record.ts storedFileView). A `background` file (the language server's
    * index: not open) gets no cross-resource diagnostics of its own; its
    * objects count only as what references resolve to, so an edit in a large
    * workspace does not check every file across again.
@@ -227,10 +235,31 @@ export class Workspace {
     if (cached?.documents === file.documents && cached.problem === file.problem) return cached.objects;
     const objects: WorkspaceObject[] = [];
     if (file.isRelevant) {
-      for (const doc of file.documents) for (const summary of doc.checked.objects) objects.push({ uri, summary, text: doc.checked.text, docKey: doc });
+      for (const doc of file.documents) {
+        for (const summary of doc.checked.objects) {
+          objects.push(new DocumentObject(uri, summary, doc));
+        }
+      }
     }
     this.objectsOf.set(file, { documents: file.documents, problem: file.problem, objects });
     return objects;
+  }
+}
+
+/**
+ * An object as the checks across files take it. Its document's text is read
+ * only when a finding needs it (a background file's is read from disk); a
+ * class with the getter on its prototype, as there are many.
+ */
+class DocumentObject implements WorkspaceObject {
+  constructor(
+    readonly uri: string,
+    readonly summary: ObjectSummary,
+    readonly docKey: FileDocument,
+  ) {}
+
+  get text(): string {
+    return this.docKey.checked.text;
   }
 }
 

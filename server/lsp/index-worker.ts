@@ -2,7 +2,9 @@
  * The language server's background index in a worker thread (bundled as
  * dist/index-worker.js): walks the workspace folders, reads the manifests
  * (and Secrets) among the YAML files and checks each on its own, sending
- * back batches of texts and small records (engine/workspace/file-record.ts).
+ * back batches of small records (engine/workspace/file-record.ts) and line
+ * starts: not the texts, which the server does not keep for files that are
+ * not open.
  * The server's own thread stays free for the open documents meanwhile.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { schemaStore } from '../../engine/schema/schema-store.js';
 import type { CertManagerTarget } from '../../engine/schema/cert-manager-target.js';
 import { excludeTest } from '../../engine/workspace/exclude-rules.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
-import { recordFile, type FileRecord } from '../../engine/workspace/file-record.js';
+import { lineStartsOf, recordFile, type FileRecord } from '../../engine/workspace/file-record.js';
 import { worthIndexing } from '../../engine/workspace/manifest-file.js';
 
 export interface IndexSetup {
@@ -24,7 +26,7 @@ export interface IndexSetup {
   target: CertManagerTarget;
 }
 
-export type IndexedFile = { uri: string; path: string } & ({ text: string; record: FileRecord } | { skipped: true });
+export type IndexedFile = { uri: string; path: string } & ({ record: FileRecord; lineStarts: Int32Array } | { skipped: true });
 
 export type FromIndexWorker =
   /** The walk is done: this many YAML files to read. */
@@ -51,7 +53,10 @@ if (parentPort) {
     try {
       if (statSync(f.path).size <= setup.maxBytes) {
         const text = readFileSync(f.path, 'utf8');
-        if (worthIndexing(text)) result = { uri, path: f.path, ...recordFile(uri, text, store, setup.maxBytes) };
+        if (worthIndexing(text)) {
+          const checked = recordFile(uri, text, store, setup.maxBytes);
+          result = { uri, path: f.path, record: checked.record, lineStarts: lineStartsOf(checked.text) };
+        }
       }
     } catch {
       // unreadable: left out of the index

@@ -17,6 +17,7 @@
 import { createConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, TextDocuments, TextDocumentSyncKind, CodeActionKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { schemaStore } from '../../engine/schema/schema-store.js';
 import { warmUpSteps } from '../../engine/workspace/warm-up.js';
 import { SERVER_COMMANDS } from '../../protocol/commands.js';
@@ -40,6 +41,11 @@ import { VERSION } from '../version.js';
 const WARM_UP_DELAY_MS = 100;
 
 export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection {
+  // A monorepo's index is a few hundred thousand small objects; with V8's
+  // default heap growth the heap is about twice what is live before a full
+  // collection runs. Growing it by 30 % at a time measured 434–464 MiB peak
+  // instead of 589–628 MiB at 20,000 files (bench:lsp-index), with edits as fast.
+  setFlagsFromString('--heap-growing-percent=30');
   const connection =
     transport === 'stdio'
       ? createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))

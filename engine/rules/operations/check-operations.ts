@@ -84,7 +84,13 @@ export function checkOperations(objects: readonly WorkspaceObject[], options: Op
     unreachableSolvers(i, report);
     tlsChecks(i, report);
   }
-  trailingNewlines(issuers, secrets, secretNamespace, report);
+  // Findings are about the Secrets: only targets' are looked at (their fixes read the text, which a background file does not keep).
+  trailingNewlines(
+    issuers,
+    secrets.filter((s) => isTarget(s.object)),
+    secretNamespace,
+    report,
+  );
   implicitNamespaces(
     certificates.filter((c) => isTarget(c.object)),
     ingresses.filter((g) => isTarget(g.object)),

@@ -6,7 +6,8 @@
  * asked to refresh them when the list or the DNS-01 names change, if it can.
  */
 import { certificateAt } from '../../../engine/issue/certificate-at.js';
-import { dns01Names, listCertificates, resolveWorkspace } from '../../../engine/language/certificate-list.js';
+import { createHash } from 'node:crypto';
+import { certificateEntries, dns01Names, listCertificates, resolveWorkspace } from '../../../engine/language/certificate-list.js';
 import { CertificateAtRequest, CertificatesChangedNotification, CertificatesRequest, type CertificatesResult } from '../../../protocol/messages.js';
 import { guarded } from '../guard.js';
 import type { DiagnosticsPublisher } from '../diagnostics-publisher.js';
@@ -16,8 +17,9 @@ const DEBOUNCE_MS = 300;
 
 export class CertificateList {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastCertificates = JSON.stringify([]);
-  private lastLensInputs = JSON.stringify([]);
+  /** Hashes of the last list and DNS-01 names told about (a monorepo's list is tens of MB as JSON: not kept). */
+  private lastCertificates = fingerprint([]);
+  private lastLensInputs = fingerprint([]);
 
   constructor(
     private readonly state: ServerState,
@@ -37,14 +39,14 @@ export class CertificateList {
       try {
         this.publisher.flushNow();
         const resolved = resolveWorkspace(this.state.workspace);
-        const list = JSON.stringify(listCertificates(this.state.workspace, resolved));
+        const list = fingerprint(certificateEntries(resolved));
         let refresh = false;
         if (list !== this.lastCertificates) {
           this.lastCertificates = list;
           refresh = true;
           void this.state.connection.sendNotification(CertificatesChangedNotification, {});
         }
-        const lensInputs = JSON.stringify(resolved.certificates.map(dns01Names));
+        const lensInputs = fingerprint(resolved.certificates.map(dns01Names));
         if (lensInputs !== this.lastLensInputs) {
           this.lastLensInputs = lensInputs;
           refresh = true;
@@ -76,4 +78,11 @@ export class CertificateList {
       }),
     );
   }
+}
+
+/** A hash of the items' JSON, taken one item at a time. */
+function fingerprint(items: Iterable<unknown>): string {
+  const hash = createHash('sha256');
+  for (const item of items) hash.update(JSON.stringify(item)).update('\n');
+  return hash.digest('base64');
 }

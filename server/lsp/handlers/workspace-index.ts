@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { excludeTest } from '../../../engine/workspace/exclude-rules.js';
 import { findYamlFiles, SKIP_DIRS } from '../../../engine/workspace/find-manifests.js';
-import { fileView, recordFile } from '../../../engine/workspace/file-record.js';
+import { lineStartsOf, recordFile, storedFileView, StringTable, type FileRecord } from '../../../engine/workspace/file-record.js';
 import { worthIndexing } from '../../../engine/workspace/manifest-file.js';
 import { isKustomizationFile } from '../../../engine/workspace/kustomization.js';
 import type { ServerState } from '../server-state.js';
@@ -96,7 +96,8 @@ export class WorkspaceIndex {
         if (indexed.delete(uri)) workspace.delete(uri);
         return false;
       }
-      this.add(uri, text, recordFile(uri, text, workspace.store, settings.maxFileBytes).record);
+      const checked = recordFile(uri, text, workspace.store, settings.maxFileBytes);
+      this.add(uri, path, checked.record, lineStartsOf(checked.text));
       return true;
     } catch {
       if (indexed.delete(uri)) workspace.delete(uri);
@@ -104,10 +105,14 @@ export class WorkspaceIndex {
     }
   }
 
-  /** An indexed file, checked here or by the worker: kept without syntax trees. */
-  private add(uri: string, text: string, record: Parameters<typeof fileView>[2]): void {
+  /**
+   * An indexed file, checked here or by the worker: kept as its record, with
+   * neither syntax trees nor text (read from disk again when asked for: the
+   * file watcher loads a changed file again).
+   */
+  private add(uri: string, path: string, record: FileRecord, lineStarts: Int32Array): void {
     const { workspace, indexed } = this.state;
-    workspace.setChecked(uri, fileView(uri, text, record, workspace.store), true);
+    workspace.setChecked(uri, storedFileView(uri, record, lineStarts, () => diskText(path), workspace.store), true);
     indexed.add(uri);
   }
 
@@ -175,6 +180,7 @@ export class WorkspaceIndex {
         }
       }
     };
+    const strings = new StringTable();
     const take = (f: IndexedFile) => {
       handled++;
       if (state.documents.get(f.uri)) return; // open in the editor: its text wins
@@ -182,7 +188,7 @@ export class WorkspaceIndex {
         if (state.indexed.delete(f.uri)) state.workspace.delete(f.uri);
         return;
       }
-      this.add(f.uri, f.text, f.record);
+      this.add(f.uri, f.path, strings.internRecord(f.record), f.lineStarts);
       loaded++;
     };
     const step = () => {
@@ -298,5 +304,15 @@ export class WorkspaceIndex {
   /** The texts of the indexed and open manifests (issuance reads its resources from here, never from disk again). */
   texts(): { uri: string; text: string }[] {
     return this.state.workspace.fileTexts();
+  }
+}
+
+/** A background file's text as checked (without a byte order mark); empty when it is gone. */
+function diskText(path: string): string {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    return '';
   }
 }
