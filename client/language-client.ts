@@ -11,14 +11,15 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { AccountKeyRequest, AccountRegisteredNotification, EditorStateNotification, ManualRecordsNotification, SecretValueRequest, type EditorState } from '../protocol/messages.js';
 import type { Log } from './log.js';
+import { SERVER_NODE_FLAGS } from './server-node-flags.js';
 import type { SecretStore } from './secret-store.js';
 
 /** `diagnostics` hears every publishDiagnostics as it arrives (the cold-start figure in the log). */
 export function createLanguageClient(context: vscode.ExtensionContext, diagnostics?: (uri: vscode.Uri, count: number) => void): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -8,7 +8,9 @@
  *   npm run bench:lsp-index              (builds first)
  *   npx tsx test/bench/lsp-index.bench.ts [--files 20000] [--edit-ms 100] [--timeout 180] [--no-docs]
  *
- * CERTSMITH_SERVER_CMD replaces the server command (default `node dist/cli.js lsp --stdio`).
+ * CERTSMITH_SERVER_CMD replaces the server command (default: as the VS Code
+ * extension starts it, `node --max-semi-space-size=2 dist/server.js --stdio`;
+ * client/server-node-flags.ts).
  * Measured: the time to index (from `initialized` to the server's log line
  * "indexed N manifest files" with CERTSMITH_TRACE=1, and to the end of its
  * work-done progress), open → first diagnostics of the opened file, each
@@ -18,6 +20,7 @@
  * RSS ≤ 300 MiB. Writes its section of docs/benchmarks.md; exits 1 when a
  * target is missed.
  */
+import { SERVER_NODE_FLAGS } from '../../client/server-node-flags.js';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -38,7 +41,8 @@ const EDITS_AFTER = 20;
 
 function serverCommand(): { command: string; args: string[] } {
   const raw = process.env.CERTSMITH_SERVER_CMD;
-  if (!raw) return { command: process.execPath, args: [path.join(REPO_ROOT, 'dist', 'cli.js'), 'lsp', '--stdio'] };
+  // As the VS Code extension starts it: dist/server.js, with the extension's Node.js flags.
+  if (!raw) return { command: process.execPath, args: [...SERVER_NODE_FLAGS, path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'] };
   const [first, ...rest] = raw.split(' ').filter(Boolean);
   return { command: first === 'node' ? process.execPath : first!, args: rest };
 }

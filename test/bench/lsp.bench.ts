@@ -8,6 +8,7 @@
  * "Language server" section of docs/benchmarks.md when both servers ran;
  * exits 0 when every target that could be evaluated is met, 1 otherwise.
  */
+import { SERVER_NODE_FLAGS } from '../../client/server-node-flags.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,7 +104,7 @@ function parseArgs(argv: string[]): CliOptions {
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
         'Usage: tsx test/bench/lsp.bench.ts [--only certsmith|yaml-ls] [--timeout <seconds per server>] [--verbose]\n' +
-          'Env: CERTSMITH_SERVER_CMD overrides the Certsmith server command (default: node dist/cli.js lsp --stdio)\n' +
+          `Env: CERTSMITH_SERVER_CMD overrides the Certsmith server command (default, as the extension starts it: node ${SERVER_NODE_FLAGS.join(' ')} dist/server.js --stdio)\n` +
           '     CERTSMITH_BENCH_SCHEMA overrides the Certificate JSON schema given to yaml-language-server\n',
       );
       process.exit(0);
@@ -128,9 +129,10 @@ function certsmithSpec(): ServerSpec {
   if (override) {
     argv = splitCommandLine(override);
   } else {
-    const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
-    if (!existsSync(cli)) throw new Error(`${cli} does not exist: run \`npm run build\` first (or set CERTSMITH_SERVER_CMD)`);
-    argv = ['node', 'dist/cli.js', 'lsp', '--stdio'];
+    // As the VS Code extension starts it: dist/server.js, with the extension's Node.js flags.
+    const server = path.join(REPO_ROOT, 'dist', 'server.js');
+    if (!existsSync(server)) throw new Error(`${server} does not exist: run \`npm run build\` first (or set CERTSMITH_SERVER_CMD)`);
+    argv = ['node', ...SERVER_NODE_FLAGS, 'dist/server.js', '--stdio'];
   }
   const [program, ...args] = argv;
   if (program === undefined) throw new Error('CERTSMITH_SERVER_CMD is empty');

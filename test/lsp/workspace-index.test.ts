@@ -86,3 +86,38 @@ test('vendored trees (node_modules, charts/NAME/charts) and files.exclude stay o
   for (let i = 0; i < 100 && progress.at(-1) !== 'end'; i++) await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual([progress[0], progress.at(-1)], ['begin Certsmith: indexing manifests', 'end']);
 });
+
+test('a workspace of a few small files is read in the server thread, a larger one by the worker thread: issuers found either way, findings the same', { timeout: 90_000 }, async (t) => {
+  /** `count` files: one ClusterIssuer per file, issuer-0 … issuer-N, in folders a/0 … */
+  const workspace = (count: number) => {
+    const dir = tempDir(t);
+    for (let i = 0; i < count; i++) {
+      mkdirSync(join(dir, 'teams', String(i % 7)), { recursive: true });
+      writeFileSync(join(dir, 'teams', String(i % 7), `issuer-${i}.yaml`), clusterIssuer(`issuer-${i}`));
+    }
+    return dir;
+  };
+  const results: { where: string; codes: string[] }[] = [];
+  for (const count of [12, 260]) {
+    const dir = workspace(count);
+    const env = { ...process.env, CERTSMITH_TRACE: '1', KUBECONFIG: join(dir, 'no-kubeconfig') };
+    const client = new TestLspClient(['lsp', '--stdio'], { indexWorkspace: true }, pathToFileURL(dir).href, env);
+    t.after(() => client.shutdown());
+    await client.initialize();
+    // issuer-5 is a ClusterIssuer on disk (kind mismatch); issuer-11 too, referenced as one (fine); "absent" is nowhere.
+    const certs = [`issuer-5`, `issuer-11\n    kind: ClusterIssuer`, 'absent']
+      .map((ref, i) => CERT.replace('name: web', `name: web-${i}`).replace('secretName: web-tls', `secretName: web-${i}-tls`).replace('    name: le\n', `    name: ${ref}\n`))
+      .join('---\n');
+    const certUri = pathToFileURL(join(dir, 'certs.yaml')).href;
+    client.open(certUri, certs);
+    for (let i = 0; i < 300 && !client.logs.some((l) => l.startsWith('indexed ')); i++) await new Promise((r) => setTimeout(r, 50));
+    const indexed = client.logs.find((l) => l.startsWith('indexed '));
+    assert.ok(indexed, `the server says when the index is complete (logs: ${client.logs.join(' | ')})`);
+    assert.match(indexed, new RegExp(`^indexed ${count} manifest files of ${count} YAML files`));
+    const p = await client.waitForDiagnostics(certUri, (x) => x.diagnostics.some((d) => d.code === 'issuer-kind-mismatch') && x.diagnostics.some((d) => d.code === 'issuer-not-found'), 30_000);
+    results.push({ where: /\((in [^)]+)\)$/.exec(indexed)![1]!, codes: p.diagnostics.map((d) => `${d.range.start.line} ${d.code}`).sort() });
+  }
+  assert.deepEqual(results.map((r) => r.where), ['in this thread', 'in a worker thread']);
+  assert.deepEqual(results[1]!.codes, results[0]!.codes);
+  assert.deepEqual(results[0]!.codes, ['29 issuer-not-found', '8 issuer-kind-mismatch']);
+});

@@ -7,7 +7,8 @@
  * A worker thread (dist/index-worker.js) walks the folders and checks the
  * files; this thread only takes in its batches, so open documents are
  * checked and published at once while a monorepo of tens of thousands of
- * files is indexed. Vendored and generated trees (.git, node_modules,
+ * files is indexed (a workspace of a few small files is read in this thread,
+ * in steps: a worker would cost more memory than it saves time). Vendored and generated trees (.git, node_modules,
  * charts/NAME/charts) and the editor's files.exclude are left out; the
  * client sees the progress (LSP work-done progress).
  */
@@ -29,8 +30,23 @@ import type { FromIndexWorker, IndexedFile, IndexSetup } from '../index-worker.j
 const INDEX_MAX_FILES = 50_000;
 /** The worker bundle beside this one (dist/); absent when running from source: then the index is read in this thread, in steps. */
 const WORKER_FILE = join(__dirname, 'index-worker.js');
-/** While indexing, the open documents' cross-resource findings are brought up to date this often. */
+/**
+ * A workspace of at most this many YAML files, of at most SMALL_BYTES in
+ * all, is read in this thread, in steps: a worker thread's own heap, engine
+ * and schemas cost more memory (40-60 MiB) than such a workspace holds.
+ */
+const SMALL_FILES = 200;
+const SMALL_BYTES = 4 * 1024 * 1024;
+/** The index worker's young generation (MiB): V8's default on 64-bit machines, three 16 MiB semi-spaces. */
+const WORKER_YOUNG_MB = 48;
+/** While indexing, the open documents' cross-resource findings are brought up to date this often… */
 const REPUBLISH_MS = 2000;
+/**
+ * …while the pass across files takes less than this (ms). At 20,000 files a
+ * pass takes about a second: passes while indexing made edits wait up to
+ * 1.7 s (p95) and indexing 3-6 s longer (bench:lsp-index).
+ */
+const REPUBLISH_UP_TO_MS = 200;
 
 export class WorkspaceIndex {
   /** files.exclude as the client last sent it. */
@@ -197,17 +213,19 @@ export class WorkspaceIndex {
         lastReport = now;
         progress.report(total ? Math.floor((handled / total) * 100) : 0, `${handled} of ${total} YAML files`);
       }
-      // A pass across a large index takes a while: at most a fifth of the time goes to it.
-      if (now - lastRepublish > Math.max(REPUBLISH_MS, 5 * state.workspace.crossPassMs)) {
+      // While the pass across files is quick, the open documents see the index grow; once it is slow
+      // (a monorepo), their findings across files wait for the end: each pass stalled edits and indexing.
+      if (state.workspace.crossPassMs < REPUBLISH_UP_TO_MS && now - lastRepublish > REPUBLISH_MS) {
         lastRepublish = now;
         this.publisher.republishCross();
       }
     };
+    let where = 'in this thread';
     const finish = () => {
       this.run = undefined;
       stopped = true;
       progress?.done();
-      state.trace?.(`indexed ${loaded} manifest files of ${total} YAML files in ${(performance.now() - t0).toFixed(0)} ms`);
+      state.trace?.(`indexed ${loaded} manifest files of ${total} YAML files in ${(performance.now() - t0).toFixed(0)} ms (${where})`);
       this.publisher.republishCross();
       this.changed();
     };
@@ -218,8 +236,14 @@ export class WorkspaceIndex {
       maxBytes: state.settings.maxFileBytes,
       target: state.workspace.store.target,
     };
-    if (existsSync(WORKER_FILE)) {
-      const worker = new Worker(WORKER_FILE, { workerData: setup });
+    // A bounded first look: a small workspace is read here, a larger one by the worker (which walks it again).
+    const seen = new Set<string>();
+    const look = state.folders.flatMap((f) => findYamlFiles(f, f, { maxFiles: SMALL_FILES + 1, seen, exclude: excludeTest(f, this.filesExclude) }));
+    const small = look.length <= SMALL_FILES && totalBytes(look.map((f) => f.path), SMALL_BYTES) <= SMALL_BYTES;
+    if (!small && existsSync(WORKER_FILE)) {
+      where = 'in a worker thread';
+      // Its own young generation at V8's usual size: the server may run with a small one (client/server-node-flags.ts), which slows parsing down.
+      const worker = new Worker(WORKER_FILE, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       this.run = {
         stop: () => {
           stopped = true;
@@ -247,9 +271,9 @@ export class WorkspaceIndex {
       });
       return;
     }
-    // Without the worker bundle (running from source): the same work here, in steps of at most 15 ms.
-    const seen = new Set<string>();
-    const files = state.folders.flatMap((f) => findYamlFiles(f, f, { maxFiles: INDEX_MAX_FILES, seen, exclude: excludeTest(f, this.filesExclude) })).slice(0, INDEX_MAX_FILES);
+    // A small workspace, or no worker bundle (running from source): the same work here, in steps of at most 15 ms.
+    const again = new Set<string>();
+    const files = small ? look : state.folders.flatMap((f) => findYamlFiles(f, f, { maxFiles: INDEX_MAX_FILES, seen: again, exclude: excludeTest(f, this.filesExclude) })).slice(0, INDEX_MAX_FILES);
     found(files.map((f) => pathToFileURL(f.path).href));
     let i = 0;
     this.run = { stop: () => (stopped = true) };
@@ -315,4 +339,18 @@ function diskText(path: string): string {
   } catch {
     return '';
   }
+}
+
+/** The files' sizes added up, stopping once past `limit`. */
+function totalBytes(paths: string[], limit: number): number {
+  let total = 0;
+  for (const path of paths) {
+    try {
+      total += statSync(path).size;
+    } catch {
+      // gone: counts as nothing
+    }
+    if (total > limit) break;
+  }
+  return total;
 }
