@@ -149,27 +149,35 @@ class StoredDocument {
 }
 
 /**
- * One copy of each string value in records taken in from another thread
- * (which arrive as separate copies: apiVersion, kind, namespace, issuer
- * names, label keys repeat across tens of thousands of files). At most
- * `limit` distinct strings are remembered; later ones are looked up only.
+ * One copy of each string value in records kept for a whole run: records
+ * taken in from another thread arrive as separate copies (apiVersion, kind,
+ * namespace, issuer names, label keys repeat across tens of thousands of
+ * files), and a record made in this thread holds slices of its file's text,
+ * which keep the whole text alive. At most `limit` distinct strings are
+ * remembered; later ones are only looked up, and copied.
  */
 export class StringTable {
   private readonly strings = new Map<string, string>();
 
-  constructor(private readonly limit = 200_000) {}
+  /** `copy`: the records were made in this thread (their strings may be slices of a text). */
+  constructor(
+    private readonly copy: boolean,
+    private readonly limit = 200_000,
+  ) {}
 
   /** The record, its strings replaced by their first copies (in place). */
   internRecord(record: FileRecord): FileRecord {
     for (const o of record.objects) this.internValues(o.summary);
+    for (const d of record.documents) if (d.diagnostics.length) this.internValues(d.diagnostics);
     return record;
   }
 
   private intern(s: string): string {
     const known = this.strings.get(s);
     if (known !== undefined) return known;
-    if (this.strings.size < this.limit) this.strings.set(s, s);
-    return s;
+    const kept = this.copy ? ownCopy(s) : s;
+    if (this.strings.size < this.limit) this.strings.set(kept, kept);
+    return kept;
   }
 
   private internValues(value: object): void {
@@ -180,4 +188,14 @@ export class StringTable {
       else if (x !== null && typeof x === 'object') this.internValues(x);
     }
   }
+}
+
+/**
+ * A string that does not hold on to the text it was cut from. V8 keeps a
+ * slice of a longer string as a view of it; joining it to another string
+ * and cutting that again makes it copy the characters. Hand-written: no API
+ * asks V8 for a copy.
+ */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
 }

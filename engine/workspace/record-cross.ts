@@ -11,10 +11,30 @@ import type { WorkspaceObject } from '../rules/cross/check-workspace.js';
 import { checkAcrossFiles, type AcrossFilesOptions } from '../rules/check-across-files.js';
 import { crossFindingDiagnostic } from './cross-diagnostic.js';
 import type { FileRecord } from './file-record.js';
+import type { ObjectSummary } from '../rules/check-document.js';
 
 interface DocKey {
   file: number;
   doc: number;
+}
+
+/**
+ * An object as the checks take it, its document's text asked for only when
+ * a finding needs it. A class with the getter on its prototype: an object
+ * literal with a getter costs its own accessor and closure, and a monorepo
+ * has a hundred thousand objects.
+ */
+class RecordedObject implements WorkspaceObject {
+  constructor(
+    readonly uri: string,
+    readonly summary: ObjectSummary,
+    readonly docKey: DocKey,
+    private readonly documentText: (file: number, doc: number) => string,
+  ) {}
+
+  get text(): string {
+    return this.documentText(this.docKey.file, this.docKey.doc);
+  }
 }
 
 /**
@@ -34,15 +54,7 @@ export function crossDiagnosticsOfRecords(
     let key: DocKey | undefined;
     for (const o of r.objects) {
       if (key?.doc !== o.doc) key = { file, doc: o.doc };
-      const k = key;
-      objects.push({
-        uri: uris[file]!,
-        summary: o.summary,
-        docKey: k,
-        get text() {
-          return documentText(k.file, k.doc);
-        },
-      });
+      objects.push(new RecordedObject(uris[file]!, o.summary, key, documentText));
     }
   });
   const out = new Map<number, Diagnostic[]>();

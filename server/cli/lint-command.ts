@@ -90,7 +90,7 @@ export async function runLint(argv: string[], io: CommandIO): Promise<number> {
       if (d.severity === 'error') errors++;
       else if (d.severity === 'warning') warnings++;
     }
-    return describeFile(f.display, f.path, view, diagnostics);
+    return describeFile(f.display, f.path, view(), diagnostics);
   });
   const report: LintReport = { files: linted, errors, warnings, exitCode: errors > 0 ? 1 : 0 };
   writeOutputs(report, targets, io);

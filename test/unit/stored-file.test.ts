@@ -62,7 +62,7 @@ function workspace(stored: boolean): { ws: Workspace; reads: () => number } {
   const { record, text } = recordFile(INDEXED, INDEXED_TEXT, store, 1 << 20);
   const copy = structuredClone(record);
   const view = stored
-    ? storedFileView(INDEXED, new StringTable().internRecord(copy), lineStartsOf(text), () => (reads++, INDEXED_TEXT), store)
+    ? storedFileView(INDEXED, new StringTable(false).internRecord(copy), lineStartsOf(text), () => (reads++, INDEXED_TEXT), store)
     : fileView(INDEXED, text, copy, store);
   ws.setChecked(INDEXED, view, true);
   return { ws, reads: () => reads };

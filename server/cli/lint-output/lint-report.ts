@@ -69,9 +69,11 @@ export function describeFile(display: string, path: string, file: ManifestFile |
     }
     placed.set(doc, list);
   }
-  const lines = file ? new LineIndex(file.text) : undefined;
+  // The file's text only when a finding needs a line's length (a file's text may be read again from disk).
+  let lines: LineIndex | undefined;
+  const lineText = (line: number) => (lines ??= new LineIndex(file?.text ?? '')).lineText(line);
   const findings = diagnostics.map((d): Finding => {
-    const finding: Finding = { diagnostic: d, region: regionOf(d, lines) };
+    const finding: Finding = { diagnostic: d, region: regionOf(d, file ? lineText : undefined) };
     const doc = file && !file.problem ? file.documentAtLine(d.range.start.line) : undefined;
     if (!doc) return finding;
     finding.document = docIndex.get(doc);
@@ -89,13 +91,13 @@ export function describeFile(display: string, path: string, file: ManifestFile |
  * line really ends with the line before it: GitHub reads endLine as the line
  * of the last character and would otherwise mark one line too many.
  */
-function regionOf(d: Diagnostic, lines: LineIndex | undefined): Region {
+function regionOf(d: Diagnostic, lineText: ((line: number) => string) | undefined): Region {
   const { start, end } = d.range;
   let endLine = end.line;
   let endCharacter = end.character;
-  if (lines && endCharacter === 0 && endLine > start.line) {
+  if (lineText && endCharacter === 0 && endLine > start.line) {
     endLine--;
-    endCharacter = lines.lineText(endLine).length;
+    endCharacter = lineText(endLine).length;
   }
   if (endLine < start.line || (endLine === start.line && endCharacter < start.character)) {
     endLine = start.line;

@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { decodeFile, formatBytes } from '../../../engine/manifests/file-limits.js';
 import { looksRelevant } from '../../../engine/workspace/manifest-file.js';
-import { recordFile, recordProblem, type FileRecord } from '../../../engine/workspace/file-record.js';
+import { lineStartsOf, recordFile, recordProblem, type FileRecord } from '../../../engine/workspace/file-record.js';
 import type { SchemaStore } from '../../../engine/schema/schema-store.js';
 
 export interface LintJob {
@@ -22,10 +22,18 @@ export interface LintJob {
 export type LintOutcome =
   /** Found in a directory and not a manifest Certsmith checks (the record, when it was checked, for the cache). */
   | { kind: 'skipped'; record?: FileRecord; hash?: string }
-  /** Checked (or unreadable as text, and named explicitly): shown with its diagnostics. `text`: as checked; `hash`: of the bytes, for the cache. */
-  | { kind: 'shown'; record: FileRecord; text: string; hash?: string }
+  /**
+   * Checked (or unreadable as text, and named explicitly): shown with its
+   * diagnostics. `lineStarts`: of the text as checked, which is not kept (a
+   * report reads it again from the file, for the few that need it), but for
+   * standard input (`text`); `hash`: of the bytes, for the cache.
+   */
+  | { kind: 'shown'; record: FileRecord; lineStarts: Int32Array; text?: string; hash?: string }
   /** The file could not be read: the command stops with this error. */
   | { kind: 'unreadable'; error: { code?: string; message: string } };
+
+/** The line starts of a file whose text is not checked (too large, not text). */
+const NO_TEXT = new Int32Array([0]);
 
 /** The content hash the cache keys records by. */
 export function contentHash(bytes: Uint8Array): string {
@@ -58,7 +66,7 @@ export function lintFile(job: LintJob, store: SchemaStore, maxBytes: number, opt
         code: 'file-too-large' as const,
         message: `This file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit, so it is not checked. A Kubernetes API request is at most 3 MiB; split the file, or raise the limit (--max-file-size).`,
       };
-      return { kind: 'shown', record: recordProblem(job.path, problem, store), text: '' };
+      return { kind: 'shown', record: recordProblem(job.path, problem, store), lineStarts: NO_TEXT, text: '' };
     }
     bytes = job.path === '-' ? options.stdin! : readFileSync(job.path);
   } catch (e) {
@@ -67,9 +75,9 @@ export function lintFile(job: LintJob, store: SchemaStore, maxBytes: number, opt
   }
   const hash = options.hash ? contentHash(bytes) : undefined;
   const decoded = decodeFile(bytes, maxBytes);
-  if ('problem' in decoded) return job.explicit ? { kind: 'shown', record: recordProblem(job.path, decoded.problem, store), text: '' } : { kind: 'skipped' };
+  if ('problem' in decoded) return job.explicit ? { kind: 'shown', record: recordProblem(job.path, decoded.problem, store), lineStarts: NO_TEXT, text: '' } : { kind: 'skipped' };
   const { record, text } = recordFile(job.path, decoded.text, store, maxBytes);
-  if (job.explicit || record.relevant) return { kind: 'shown', record, text, hash };
+  if (job.explicit || record.relevant) return { kind: 'shown', record, lineStarts: lineStartsOf(text), ...(job.path === '-' ? { text } : {}), hash };
   // Kept only for the cache: a file that is no manifest is not checked again next time either.
   return hash === undefined ? { kind: 'skipped' } : { kind: 'skipped', record, hash };
 }

@@ -3,8 +3,10 @@
  *
  * Each file is checked on its own (lint-file.ts) by the main thread and, for
  * larger inputs, by worker threads (dist/lint-worker.js), which take batches
- * from one queue; every file comes back as its text and a small record (no
- * syntax tree: only one file's trees live at a time in each thread). The
+ * from one queue; every file comes back as a small record and its line
+ * starts (no syntax tree, no text: only one file's trees and text live at a
+ * time in each thread; the few texts a finding or the report needs are read
+ * again). The
  * checks across files then run over the records, in file order, exactly as
  * over a Workspace holding all the files. With --cache, files whose bytes
  * were checked before by the same build are not checked again (lint-cache.ts).
@@ -16,7 +18,7 @@ import type { Diagnostic } from '../../../engine/core/diagnostic.js';
 import { decodeFile } from '../../../engine/manifests/file-limits.js';
 import type { CertManagerTarget } from '../../../engine/schema/cert-manager-target.js';
 import { schemaStore } from '../../../engine/schema/schema-store.js';
-import { documentText, fileView } from '../../../engine/workspace/file-record.js';
+import { documentText, lineStartsOf, storedFileView, StringTable } from '../../../engine/workspace/file-record.js';
 import type { ManifestFile } from '../../../engine/workspace/manifest-file.js';
 import { isKustomizationFile, kustomizationsAround, KustomizeView } from '../../../engine/workspace/kustomization.js';
 import { aboutAbsence } from '../../../engine/rules/partial-objects.js';
@@ -45,8 +47,8 @@ export interface CheckedFile {
   file: LintJob;
   /** Local and cross-resource diagnostics, by position. */
   diagnostics: Diagnostic[];
-  /** The file as checked (documents, objects), for placing the diagnostics in a report. */
-  view: ManifestFile;
+  /** The file as checked (documents, objects), for placing the diagnostics in a report: made when asked for, so that a report holds one at a time. */
+  view(): ManifestFile;
 }
 
 /** Below this many files per thread, another thread costs more to start (about 0.1 s of loading) than it saves. */
@@ -98,6 +100,8 @@ export async function lintFiles(jobs: LintJob[], options: LintRunOptions): Promi
   });
 
   // Only as many workers as the files keep busy; started early (startThreads) or now.
+  // Records are kept until the checks across files: one copy of each string, none holding on to a file's text.
+  const strings = new StringTable(true);
   const threads = options.threads ?? LintThreads.start(0);
   const wanted = Math.min(threadCount(options.jobs) - 1, Math.floor(pending.length / FILES_PER_WORKER));
   threads.stop(wanted);
@@ -105,7 +109,10 @@ export async function lintFiles(jobs: LintJob[], options: LintRunOptions): Promi
     await threads.run(pending, {
       check: (i) => lintFile(jobs[i]!, store, options.maxBytes, { hash: !!cache }),
       jobOf: (i) => jobs[i]!,
-      done: (i, outcome) => (outcomes[i] = outcome),
+      done: (i, outcome) => {
+        if (outcome.kind !== 'unreadable' && outcome.record) strings.internRecord(outcome.record);
+        outcomes[i] = outcome;
+      },
       setup: { target: options.target, maxBytes: options.maxBytes, hash: !!cache },
     });
   } finally {
@@ -123,20 +130,27 @@ export async function lintFiles(jobs: LintJob[], options: LintRunOptions): Promi
   }
 
   const shown = outcomes.map((o) => (o?.kind === 'shown' ? o : undefined));
+  // Texts are not kept (at 20,000 files they were most of the memory): the few a finding or a report needs are read again.
+  const texts = new Map<number, string>();
+  const textOf = (file: number): string => {
+    let text = texts.get(file);
+    if (text === undefined) texts.set(file, (text = shown[file]!.text ?? readChecked(jobs[file]!.path, options.maxBytes)));
+    return text;
+  };
   const kustomize = kustomizeOf(jobs);
   const patch = jobs.map((j) => j.path !== '-' && kustomize?.patchedBy(resolve(j.path)) !== undefined);
   const cross = crossDiagnosticsOfRecords(
     // A patch is a partial object: it is merged into its base, not applied on its own.
     shown.map((o, i) => (patch[i] ? undefined : o?.record)),
     jobs.map((j) => j.path),
-    (file, doc) => documentText(shown[file]!.record, shown[file]!.text, doc),
+    (file, doc) => documentText(shown[file]!.record, textOf(file), doc),
     kustomize ? { clusterResourceNamespace: 'cert-manager', kustomizeNamespaces: (p) => (p === '-' ? undefined : kustomize.namespaces(resolve(p))) } : { clusterResourceNamespace: 'cert-manager' },
   );
   const out: CheckedFile[] = [];
   shown.forEach((o, i) => {
     if (!o) return;
-    const view = fileView(jobs[i]!.path, o.text, o.record, store);
-    const own = patch[i] ? view.diagnostics().filter((d) => !aboutAbsence(d)) : view.diagnostics();
+    const view = () => storedFileView(jobs[i]!.path, o.record, o.lineStarts, () => textOf(i), store);
+    const own = patch[i] ? view().diagnostics().filter((d) => !aboutAbsence(d)) : view().diagnostics();
     out.push({ file: jobs[i]!, diagnostics: [...own, ...(cross.get(i) ?? [])].sort(byPosition), view });
   });
   return out;
@@ -182,7 +196,23 @@ function fromCache(cache: LintCache, job: LintJob, maxBytes: number): LintOutcom
   if ('problem' in decoded) return undefined;
   // As ManifestFile.update reads it.
   const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
-  return { kind: 'shown', record, text, hash };
+  return { kind: 'shown', record, lineStarts: lineStartsOf(text), hash };
+}
+
+/**
+ * A file's text as it was checked (decoded, without a byte order mark),
+ * read again; empty when it cannot be. A file changed since its check gives
+ * its new text: a fix or a report's end column may then be off, as for any
+ * file edited while a linter runs.
+ */
+function readChecked(path: string, maxBytes: number): string {
+  try {
+    const decoded = decodeFile(readFileSync(path), maxBytes);
+    if ('problem' in decoded) return '';
+    return decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+  } catch {
+    return '';
+  }
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -113,7 +113,8 @@ export class WorkspaceIndex {
         return false;
       }
       const checked = recordFile(uri, text, workspace.store, settings.maxFileBytes);
-      this.add(uri, path, checked.record, lineStartsOf(checked.text));
+      // Made in this thread: its strings are copied, so that they do not keep the text.
+      this.add(uri, path, new StringTable(true).internRecord(checked.record), lineStartsOf(checked.text));
       return true;
     } catch {
       if (indexed.delete(uri)) workspace.delete(uri);
@@ -196,7 +197,7 @@ export class WorkspaceIndex {
         }
       }
     };
-    const strings = new StringTable();
+    const strings = new StringTable(false);
     const take = (f: IndexedFile) => {
       handled++;
       if (state.documents.get(f.uri)) return; // open in the editor: its text wins
