@@ -173,6 +173,7 @@ export class WorkspaceIndex {
     let progress: WorkDoneProgressServerReporter | undefined;
     let lastReport = 0;
     let lastRepublish = performance.now();
+    let loadedAtRepublish = 0;
     void state.connection.window.createWorkDoneProgress().then(
       (p) => {
         p.begin('Certsmith: indexing manifests', 0, total ? `${handled} of ${total} YAML files` : 'looking for YAML files', false);
@@ -216,8 +217,11 @@ export class WorkspaceIndex {
       }
       // While the pass across files is quick, the open documents see the index grow; once it is slow
       // (a monorepo), their findings across files wait for the end: each pass stalled edits and indexing.
-      if (state.workspace.crossPassMs < REPUBLISH_UP_TO_MS && now - lastRepublish > REPUBLISH_MS) {
+      // The next pass is judged by the last one, grown with the files read since.
+      const expectedMs = state.workspace.crossPassMs * (loadedAtRepublish > 0 ? loaded / loadedAtRepublish : 1);
+      if (expectedMs < REPUBLISH_UP_TO_MS && now - lastRepublish > REPUBLISH_MS) {
         lastRepublish = now;
+        loadedAtRepublish = loaded;
         this.publisher.republishCross();
       }
     };
