@@ -68,24 +68,6 @@ export function documentText(record: FileRecord, text: string, doc: number): str
   return text.slice(d.offset, d.offset + d.length);
 }
 
-/**
- * A recorded file as the ManifestFile it was (documents, objects, local
- * diagnostics; syntax trees are parsed again when asked for), without
- * checking it again.
- */
-export function fileView(uri: string, text: string, record: FileRecord, store: SchemaStore): ManifestFile {
-  const file = new ManifestFile(uri, store);
-  file.text = text;
-  file.problem = record.problem;
-  const byDoc = record.documents.map((): ObjectSummary[] => []);
-  for (const o of record.objects) byDoc[o.doc]!.push(o.summary);
-  file.documents = record.documents.map((d, i) => {
-    const docText = text.slice(d.offset, d.offset + d.length);
-    return { segment: { text: docText, offset: d.offset, line: d.line }, checked: new CheckedDocument(docText, d.diagnostics, byDoc[i]!, d.hasSyntaxProblems, undefined) };
-  });
-  return file;
-}
-
 /** Where each line of a text starts (a background file's positions, without its text). */
 export function lineStartsOf(text: string): Int32Array {
   let n = 1;

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { schemaStore } from '../../engine/schema/schema-store.js';
-import { fileView, lineStartsOf, recordFile, storedFileView, StringTable } from '../../engine/workspace/file-record.js';
+import { lineStartsOf, recordFile, storedFileView, StringTable } from '../../engine/workspace/file-record.js';
+import { ManifestFile } from '../../engine/workspace/manifest-file.js';
 import { definition, references } from '../../engine/language/navigation.js';
 import { listCertificates } from '../../engine/language/certificate-list.js';
 import { chooseTarget } from '../../engine/schema/cert-manager-target.js';
@@ -61,9 +62,7 @@ function workspace(stored: boolean): { ws: Workspace; reads: () => number } {
   let reads = 0;
   const { record, text } = recordFile(INDEXED, INDEXED_TEXT, store, 1 << 20);
   const copy = structuredClone(record);
-  const view = stored
-    ? storedFileView(INDEXED, new StringTable(false).internRecord(copy), lineStartsOf(text), () => (reads++, INDEXED_TEXT), store)
-    : fileView(INDEXED, text, copy, store);
+  const view = stored ? storedFileView(INDEXED, new StringTable(false).internRecord(copy), lineStartsOf(text), () => (reads++, INDEXED_TEXT), store) : keptFile(store);
   ws.setChecked(INDEXED, view, true);
   return { ws, reads: () => reads };
 }
@@ -147,4 +146,11 @@ function workspaceOpened(): Workspace {
   ws.set(OPEN, OPEN_TEXT);
   ws.set(INDEXED, INDEXED_TEXT);
   return ws;
+}
+
+/** The indexed file checked with its text kept, as the index kept files before. */
+function keptFile(store: ReturnType<typeof schemaStore>): ManifestFile {
+  const file = new ManifestFile(INDEXED, store, undefined, false);
+  file.update(INDEXED_TEXT);
+  return file;
 }
