@@ -5,6 +5,7 @@
  * `v1/List` items); what cannot be sent (YAML errors, an object without
  * apiVersion, kind or name) is a local problem, reported before anything is sent.
  */
+import { withoutByteOrderMark } from '../manifests/file-limits.js';
 import { ParsedDocument } from '../manifests/parsed-document.js';
 import { objectsOf, type KubeObject } from '../manifests/kube-object.js';
 import { splitDocuments } from '../manifests/segments.js';
@@ -48,7 +49,7 @@ export function readManifestObjects(files: readonly ManifestText[]): { objects: 
   const objects: SourceObject[] = [];
   const problems: FileDiagnostic[] = [];
   for (const f of files) {
-    const text = f.text.charCodeAt(0) === 0xfeff ? f.text.slice(1) : f.text;
+    const text = withoutByteOrderMark(f.text);
     for (const segment of splitDocuments(text)) {
       const doc = new ParsedDocument(segment.text);
       const errors = doc.problems.filter((p) => p.severity === 'error');

@@ -5,6 +5,7 @@
  * object without metadata.namespace takes the namespace it will be applied
  * to (the caller's default).
  */
+import { withoutByteOrderMark } from '../manifests/file-limits.js';
 import { ParsedDocument } from '../manifests/parsed-document.js';
 import { objectsOf } from '../manifests/kube-object.js';
 import { splitDocuments } from '../manifests/segments.js';
@@ -27,7 +28,7 @@ export class ResourceSet {
 
   /** Adds every object of a file's text. Unreadable YAML is an UserError naming the file and line. */
   addFile(file: string, text: string): void {
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    text = withoutByteOrderMark(text);
     const problem = checkText(text);
     if (problem) throw new UserError(`${file}: ${problem.message}`);
     for (const segment of splitDocuments(text)) {

@@ -8,6 +8,11 @@ export type TextProblem = { code: 'file-too-large' | 'file-not-text' | 'file-tem
 /** Go template actions as Helm charts use them: `{{ .Values.x }}`, `{{- if ... }}`, `{{ include ... }}`. */
 const TEMPLATE_ACTION = /\{\{-?\s*(\.|\$|if\b|else\b|end\b|range\b|with\b|include\b|template\b|define\b|toYaml\b|tpl\b|required\b|default\b|quote\b|\/\*)/;
 
+/** A text as the checks read it: without a byte order mark (editors and Windows tools write one). */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;

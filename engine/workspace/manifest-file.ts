@@ -10,7 +10,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { splitDocuments, type Segment } from '../manifests/segments.js';
 import { shiftRange, type Range } from '../core/position.js';
 import type { SchemaStore } from '../schema/schema-store.js';
-import { checkText, DEFAULT_MAX_FILE_BYTES, type TextProblem } from '../manifests/file-limits.js';
+import { checkText, DEFAULT_MAX_FILE_BYTES, withoutByteOrderMark, type TextProblem } from '../manifests/file-limits.js';
 
 /** Files with more documents than this keep no syntax trees between requests. */
 const KEEP_TREES_UP_TO = 100;
@@ -61,7 +61,7 @@ export class ManifestFile {
   }
 
   update(text: string): UpdateStats {
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    text = withoutByteOrderMark(text);
     // A file whose text was not kept (a background file, now opened): its text as checked, read once.
     const before = typeof this.textSource === 'string' ? undefined : this.textSource();
     this.text = text;

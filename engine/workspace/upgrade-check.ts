@@ -7,6 +7,7 @@
  * Certificate's privateKey.rotationPolicy since v1.18). Each entry names the
  * file and line, as a diagnostic does.
  */
+import { withoutByteOrderMark } from '../manifests/file-limits.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { CertManagerTarget } from '../schema/cert-manager-target.js';
 import { releaseSchemas, type FieldChange, type Json } from '../schema/release-schemas.js';
@@ -81,7 +82,7 @@ export function upgradeCheck(files: readonly { uri: string; display: string; tex
   const order = releases.releases().map((r) => r.id);
   const changesByKind = new Map<string, FieldChange[]>();
   for (const f of files) {
-    const text = f.text.charCodeAt(0) === 0xfeff ? f.text.slice(1) : f.text;
+    const text = withoutByteOrderMark(f.text);
     for (const segment of splitDocuments(text)) {
       const doc = new ParsedDocument(segment.text);
       if (!doc.yaml || doc.problems.some((p) => p.severity === 'error')) continue;

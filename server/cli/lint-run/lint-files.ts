@@ -15,7 +15,7 @@ import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../../../engine/core/diagnostic.js';
-import { decodeFile } from '../../../engine/manifests/file-limits.js';
+import { decodeFile, withoutByteOrderMark } from '../../../engine/manifests/file-limits.js';
 import type { CertManagerTarget } from '../../../engine/schema/cert-manager-target.js';
 import { schemaStore } from '../../../engine/schema/schema-store.js';
 import { documentText, lineStartsOf, storedFileView, StringTable } from '../../../engine/workspace/file-record.js';
@@ -192,10 +192,8 @@ function fromCache(cache: LintCache, job: LintJob, maxBytes: number): LintOutcom
   if (!record) return undefined;
   if (!job.explicit && !record.relevant) return { kind: 'skipped', record, hash };
   // Only files that were read as text are cached.
-  const decoded = decodeFile(bytes, maxBytes);
-  if ('problem' in decoded) return undefined;
-  // As ManifestFile.update reads it.
-  const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+  const text = checkedText(bytes, maxBytes);
+  if (text === undefined) return undefined;
   return { kind: 'shown', record, lineStarts: lineStartsOf(text), hash };
 }
 
@@ -207,12 +205,16 @@ function fromCache(cache: LintCache, job: LintJob, maxBytes: number): LintOutcom
  */
 function readChecked(path: string, maxBytes: number): string {
   try {
-    const decoded = decodeFile(readFileSync(path), maxBytes);
-    if ('problem' in decoded) return '';
-    return decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+    return checkedText(readFileSync(path), maxBytes) ?? '';
   } catch {
     return '';
   }
+}
+
+/** A file's bytes as the text ManifestFile checks (decoded, without a byte order mark); undefined when they are not text. */
+function checkedText(bytes: Uint8Array, maxBytes: number): string | undefined {
+  const decoded = decodeFile(bytes, maxBytes);
+  return 'problem' in decoded ? undefined : withoutByteOrderMark(decoded.text);
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

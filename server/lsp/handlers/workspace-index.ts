@@ -13,6 +13,7 @@
  * the editor's files.exclude are left out; the client sees the progress
  * (LSP work-done progress).
  */
+import { withoutByteOrderMark } from '../../../engine/manifests/file-limits.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -341,8 +342,7 @@ export class WorkspaceIndex {
 /** A background file's text as checked (without a byte order mark); empty when it is gone. */
 function diskText(path: string): string {
   try {
-    const text = readFileSync(path, 'utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return withoutByteOrderMark(readFileSync(path, 'utf8'));
   } catch {
     return '';
   }
