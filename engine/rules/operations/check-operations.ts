@@ -26,23 +26,66 @@ export interface OperationsOptions extends CrossOptions {
 
 interface IssuerEntry extends IssuerIdentity {
   object: WorkspaceObject;
+  /** The Let's Encrypt environment of an ACME issuer's server, if it is one (judged once per issuer, not per reference). */
+  env: LetsEncryptEnvironment | undefined;
 }
 
-/** A certificate cert-manager will request: a Certificate, or one ingress-shim makes from an Ingress's tls entries. */
-interface Requested {
-  object: WorkspaceObject;
-  issuer: IssuerEntry;
-  /** The names of the order (lowercase), and where each is written (a Certificate's; an Ingress reports at its issuer annotation). */
-  names: { value: string; at: Located<unknown> }[];
-  ips: string[];
+/**
+ * A certificate cert-manager will request from Let's Encrypt production: a
+ * Certificate, or one ingress-shim makes from an Ingress's tls entries. A
+ * class whose strings are made when asked for: a monorepo requests tens of
+ * thousands, and most are never named in a finding.
+ */
+class Requested {
+  private set: string | undefined;
+  private registered: string[] | undefined;
+
+  constructor(
+    readonly object: WorkspaceObject,
+    /** The names of the order (lowercase), each where it is written (a Certificate's; an Ingress reports at its issuer annotation). */
+    readonly names: readonly Located[],
+    readonly ips: readonly string[],
+    /** The Secret an ingress-shim Certificate is named after; undefined for a Certificate. */
+    private readonly shimSecret?: string,
+  ) {}
+
   /** "Certificate/web" or "Ingress/web (tls web-tls)". */
-  label: string;
+  get label(): string {
+    const name = this.object.summary.name;
+    return this.shimSecret === undefined ? `Certificate/${name}` : `Ingress/${name} (tls ${this.shimSecret})`;
+  }
+
   /** The Certificate's kind, name and namespace (ingress-shim names its Certificates after the Secret): the same in several files is one Certificate in several variants. */
-  id: string;
+  get id(): string {
+    return this.shimSecret === undefined ? identity(this) : `Certificate\u0000${this.shimSecret}\u0000${this.object.summary.namespace ?? ''}`;
+  }
+
+  /** The order's names and IP addresses, sorted, once each: two orders with one set certify the same identifiers. */
+  get nameSet(): string {
+    return (this.set ??= [...new Set([...this.names.map((n) => n.value), ...this.ips])].sort().join(','));
+  }
+
+  /** The identifier that sorts first in nameSet, found without making it. */
+  get first(): string | undefined {
+    let first: string | undefined;
+    for (const n of this.names) if (first === undefined || n.value < first) first = n.value;
+    for (const ip of this.ips) if (first === undefined || ip < first) first = ip;
+    return first;
+  }
+
+  /** The registered domains of its names (Let's Encrypt's rate limits count per registered domain), once each. */
+  get domains(): readonly string[] {
+    return (this.registered ??= [...new Set(this.names.map((n) => registeredDomain(n.value)).filter((d): d is string => !!d))]);
+  }
 }
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
+/** A name as an order holds it (lowercase), where it is written; the same object when it is lowercase already. */
+const lowercase = (n: Located): Located => {
+  const value = n.value.toLowerCase();
+  return value === n.value ? n : { value, start: n.start, end: n.end };
+};
 /** Shorter intervals renew more than 5 times in 7 days: over the duplicate certificate limit. */
 const MIN_RENEWAL_INTERVAL = RATE_LIMITS.windowMs / RATE_LIMITS.duplicateCertificates;
 
@@ -62,7 +105,7 @@ export function checkOperations(objects: readonly WorkspaceObject[], options: Op
     const f = s.facts;
     if (!f || !s.name) continue;
     const issuer = issuerIdentity(s);
-    if (issuer) issuers.push({ object, ...issuer });
+    if (issuer) issuers.push({ object, ...issuer, env: issuer.facts.issuerType === 'acme' ? letsEncryptEnvironment(issuer.facts.acmeServer?.value) : undefined });
     else if (f.type === 'Certificate') certificates.push({ object, facts: f });
     else if (f.type === 'Ingress') ingresses.push({ object, facts: f });
     else if (f.type === 'Secret') secrets.push({ object, facts: f });
@@ -99,43 +142,50 @@ export function checkOperations(objects: readonly WorkspaceObject[], options: Op
     report,
   );
 
-  // The certificates each Let's Encrypt issuer will be asked for.
-  const requested: Requested[] = [];
-  for (const c of certificates) {
+  // The issuer each Certificate and ingress-shim Certificate is requested from, when it is an ACME issuer.
+  const certificateIssuer = (c: (typeof certificates)[number]) => {
     const ref = certificateIssuerRef(c.facts);
     const issuer = ref && resolve(ref.kind, ref.name.value, c.object.summary.namespace);
-    if (!issuer || issuer.facts.issuerType !== 'acme') continue;
-    requested.push({
-      object: c.object,
-      issuer,
-      names: c.facts.dnsNames.map((n) => ({ value: n.value.toLowerCase(), at: n })),
-      ips: (c.facts.ipAddresses ?? []).map((ip) => ip.value),
-      label: `Certificate/${c.object.summary.name}`,
-      id: identity(c),
-    });
-    const env = letsEncryptEnvironment(issuer.facts.acmeServer?.value);
-    if (env && isTarget(c.object)) letsEncryptProfile(c.object, c.facts, issuer, env, now, report);
-  }
-  for (const g of ingresses) {
+    return issuer?.facts.issuerType === 'acme' ? issuer : undefined;
+  };
+  const shimIssuer = (g: (typeof ingresses)[number]) => {
     const f = g.facts;
-    if (f.issuerGroup && f.issuerGroup !== 'cert-manager.io') continue;
+    if (f.issuerGroup && f.issuerGroup !== 'cert-manager.io') return undefined;
     const ref = f.clusterIssuer && !f.issuer ? { kind: 'ClusterIssuer', at: f.clusterIssuer } : f.issuer && !f.clusterIssuer ? { kind: f.issuerKind ?? 'Issuer', at: f.issuer } : undefined;
     const issuer = ref && resolve(ref.kind, ref.at.value, g.object.summary.namespace);
-    if (!issuer || issuer.facts.issuerType !== 'acme') continue;
+    return ref && issuer?.facts.issuerType === 'acme' ? { issuer, at: ref.at } : undefined;
+  };
+  let targetInProduction = false;
+  for (const c of certificates) {
+    if (!isTarget(c.object)) continue;
+    const issuer = certificateIssuer(c);
+    if (issuer?.env) letsEncryptProfile(c.object, c.facts, issuer, issuer.env, now, report);
+    if (issuer?.env === 'production') targetInProduction = true;
+  }
+  for (const g of ingresses) if (isTarget(g.object) && shimIssuer(g)?.issuer.env === 'production') targetInProduction = true;
+
+  // The certificates Let's Encrypt production will be asked for (its rate limits count them), when a
+  // target is among them: the limits are reported only about targets.
+  const production: Requested[] = [];
+  for (const c of targetInProduction ? certificates : []) {
+    if (certificateIssuer(c)?.env === 'production') production.push(new Requested(c.object, c.facts.dnsNames.map(lowercase), (c.facts.ipAddresses ?? []).map((ip) => ip.value)));
+  }
+  for (const g of targetInProduction ? ingresses : []) {
+    const shim = shimIssuer(g);
+    if (shim?.issuer.env !== 'production') continue;
     // ingress-shim makes one Certificate per secretName, with the hosts of every tls entry naming it.
     const bySecret = new Map<string, Set<string>>();
-    for (const t of f.tlsHosts ?? []) {
+    for (const t of g.facts.tlsHosts ?? []) {
       const set = bySecret.get(t.secretName) ?? new Set<string>();
       for (const h of t.hosts) set.add(h.toLowerCase());
       bySecret.set(t.secretName, set);
     }
     for (const [secretName, hosts] of bySecret) {
-      requested.push({ object: g.object, issuer, names: [...hosts].map((value) => ({ value, at: ref.at })), ips: [], label: `Ingress/${g.object.summary.name} (tls ${secretName})`, id: `Certificate\u0000${secretName}\u0000${g.object.summary.namespace ?? ''}` });
+      production.push(new Requested(g.object, [...hosts].map((value) => ({ value, start: shim.at.start, end: shim.at.end })), [], secretName));
     }
   }
-  const production = requested.filter((r) => letsEncryptEnvironment(r.issuer.facts.acmeServer?.value) === 'production');
-  rateLimits(production, report);
-  duplicates(production, report);
+  rateLimits(production, isTarget, report);
+  duplicates(production, isTarget, report);
   accountKeys(issuers, certificates, ingresses, secretNamespace, report);
   return out;
 }
@@ -467,16 +517,20 @@ function upcoming(steps: { from: string; ms: number }[]): string {
 
 // ---- Let's Encrypt production rate limits ----
 
-function rateLimits(requested: readonly Requested[], report: (f: OperationsFinding) => void): void {
+function rateLimits(requested: readonly Requested[], isTarget: (o: WorkspaceObject) => boolean, report: (f: OperationsFinding) => void): void {
+  // Only the domains a target's names are under can bring findings about it.
+  const wanted = new Set<string>();
+  for (const r of requested) if (isTarget(r.object)) for (const d of r.domains) wanted.add(d);
+  if (wanted.size === 0) return;
   // Distinct name sets per registered domain: a second certificate for the same set is a renewal, exempt from this limit.
   const byDomain = new Map<string, Map<string, Requested[]>>();
   for (const r of requested) {
-    const set = nameSet(r);
-    for (const domain of new Set(r.names.map((n) => registeredDomain(n.value)).filter((d): d is string => !!d))) {
+    for (const domain of r.domains) {
+      if (!wanted.has(domain)) continue;
       const sets = byDomain.get(domain) ?? new Map<string, Requested[]>();
-      const list = sets.get(set) ?? [];
+      const list = sets.get(r.nameSet) ?? [];
       list.push(r);
-      sets.set(set, list);
+      sets.set(r.nameSet, list);
       byDomain.set(domain, sets);
     }
   }
@@ -484,28 +538,37 @@ function rateLimits(requested: readonly Requested[], report: (f: OperationsFindi
     if (sets.size <= RATE_LIMITS.newCertificatesPerRegisteredDomain) continue;
     for (const list of sets.values()) {
       for (const r of list) {
+        if (!isTarget(r.object)) continue;
         const name = r.names.find((n) => registeredDomain(n.value) === domain)!;
         report({
           object: r.object,
           rule: 'letsencrypt-rate-limit',
           message: `${sets.size} different sets of names under ${domain} are requested from Let's Encrypt production in these files; it issues at most ${RATE_LIMITS.newCertificatesPerRegisteredDomain} new certificates per registered domain in 7 days. A cluster that asks for them all at once waits up to a week for ${sets.size - RATE_LIMITS.newCertificatesPerRegisteredDomain} of them ("too many certificates already issued"). Combine names, use a wildcard, or roll out in stages.`,
-          start: name.at.start,
-          end: name.at.end,
+          start: name.start,
+          end: name.end,
         });
       }
     }
   }
 }
 
-function nameSet(r: Requested): string {
-  return [...new Set([...r.names.map((n) => n.value), ...r.ips])].sort().join(',');
-}
-
-function duplicates(requested: readonly Requested[], report: (f: OperationsFinding) => void): void {
+function duplicates(requested: readonly Requested[], isTarget: (o: WorkspaceObject) => boolean, report: (f: OperationsFinding) => void): void {
+  // Only the sets a target requests can bring findings about it; an order whose first identifier
+  // is none of theirs cannot request one of them (and its set is not made).
+  const wanted = new Set<string>();
+  const firsts = new Set<string | undefined>();
+  for (const r of requested) {
+    if (!isTarget(r.object)) continue;
+    wanted.add(r.nameSet);
+    firsts.add(r.first);
+  }
+  if (wanted.size === 0) return;
   const bySet = new Map<string, Requested[]>();
   for (const r of requested) {
     if (r.names.length === 0 && r.ips.length === 0) continue;
-    const k = nameSet(r);
+    if (!firsts.has(r.first)) continue;
+    const k = r.nameSet;
+    if (!wanted.has(k)) continue;
     const list = bySet.get(k) ?? [];
     list.push(r);
     bySet.set(k, list);
@@ -516,12 +579,13 @@ function duplicates(requested: readonly Requested[], report: (f: OperationsFindi
     const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, and ${names.length - 3} more` : '');
     const count = new Set(list.map((r) => r.id)).size;
     for (const r of list) {
+      if (!isTarget(r.object)) continue;
       const tooMany = count > RATE_LIMITS.duplicateCertificates;
       // Below the limit, only Certificates that certainly go to one cluster count: the same namespace, or one file without namespaces.
       const together = list.filter((o) => o.id !== r.id && (tooMany || sameTarget(o.object, r.object)));
       if (together.length === 0) continue;
       const others = together.slice(0, 3).map((o) => o.label).join(', ') + (together.length > 3 ? ` and ${together.length - 3} more` : '');
-      const at = r.names[0]?.at ?? { start: r.object.summary.labelStart, end: r.object.summary.labelEnd };
+      const at = r.names[0] ?? { start: r.object.summary.labelStart, end: r.object.summary.labelEnd };
       report({
         object: r.object,
         rule: 'letsencrypt-duplicate-certificates',
@@ -557,14 +621,15 @@ function accountKeys(
   report: (f: OperationsFinding) => void,
 ): void {
   const acme = issuers.filter((i) => i.facts.issuerType === 'acme' && i.facts.accountKeySecret);
-  // Writers of each Secret: Certificates, and Ingresses through ingress-shim.
-  const writers: { object: WorkspaceObject; secret: Located; label: string }[] = [];
-  for (const c of certificates) if (c.facts.secretName) writers.push({ object: c.object, secret: c.facts.secretName, label: `Certificate/${c.object.summary.name}` });
+  // Writers of the Secrets that hold account keys: Certificates, and Ingresses through ingress-shim.
+  const keys = new Set(acme.map((i) => i.facts.accountKeySecret!.value));
+  const writers: { object: WorkspaceObject; secret: Located; kind: 'Certificate' | 'Ingress' }[] = [];
+  for (const c of certificates) if (c.facts.secretName && keys.has(c.facts.secretName.value)) writers.push({ object: c.object, secret: c.facts.secretName, kind: 'Certificate' });
   for (const g of ingresses) {
     const f = g.facts;
     const ref = f.clusterIssuer ?? f.issuer;
     if (!ref || (f.issuerGroup && f.issuerGroup !== 'cert-manager.io')) continue;
-    for (const s of f.secretNames) writers.push({ object: g.object, secret: s, label: `Ingress/${g.object.summary.name}` });
+    for (const s of f.secretNames) if (keys.has(s.value)) writers.push({ object: g.object, secret: s, kind: 'Ingress' });
   }
   // Strict namespaces here (an error is reported): equal, or both unset in one file.
   const strictlySame = (ns: string | undefined, issuer: IssuerEntry, w: WorkspaceObject) => (ns !== undefined ? w.summary.namespace === ns : w.summary.namespace === undefined && w.uri === issuer.object.uri);
@@ -583,7 +648,7 @@ function accountKeys(
       report({
         object: i.object,
         rule: 'account-key-secret-conflict',
-        message: `The ACME account key of ${i.kind} "${i.name}" is kept in the Secret "${key.value}"${where}, which ${w.label} also writes: the certificate's key and the account key overwrite each other, and Let's Encrypt refuses a certificate whose key is the account key. Give the account key its own Secret.`,
+        message: `The ACME account key of ${i.kind} "${i.name}" is kept in the Secret "${key.value}"${where}, which ${w.kind}/${w.object.summary.name} also writes: the certificate's key and the account key overwrite each other, and Let's Encrypt refuses a certificate whose key is the account key. Give the account key its own Secret.`,
         start: key.start,
         end: key.end,
       });
