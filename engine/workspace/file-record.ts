@@ -11,7 +11,8 @@ import { CheckedDocument, type ObjectSummary } from '../rules/check-document.js'
 import { LineIndex } from '../core/position.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { TextProblem } from '../manifests/file-limits.js';
-import { ManifestFile } from './manifest-file.js';
+import { ManifestFile, type FileDocument } from './manifest-file.js';
+import { ownCopy } from '../core/own-copy.js';
 
 interface RecordedObject {
   /** The document's index in the file. */
@@ -68,11 +69,14 @@ export function documentText(record: FileRecord, text: string, doc: number): str
   return text.slice(d.offset, d.offset + d.length);
 }
 
+/** Where each line of a text starts: 16 bits each when the text is shorter than 64 KiB (nearly every manifest file), else 32. */
+export type LineStarts = Uint16Array | Int32Array;
+
 /** Where each line of a text starts (a background file's positions, without its text). */
-export function lineStartsOf(text: string): Int32Array {
+export function lineStartsOf(text: string): LineStarts {
   let n = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  const starts = new Int32Array(n);
+  const starts = text.length < 0x10000 ? new Uint16Array(n) : new Int32Array(n);
   let k = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
   return starts;
@@ -85,33 +89,47 @@ export function lineStartsOf(text: string): Int32Array {
  * the text, which only a few requests need (a parse on demand, issuance),
  * is read with `read` (from disk) each time it is asked for.
  */
-export function storedFileView(uri: string, record: FileRecord, lineStarts: Int32Array, read: () => string, store: SchemaStore): ManifestFile {
+export function storedFileView(uri: string, record: FileRecord, lineStarts: LineStarts, read: () => string, store: SchemaStore): ManifestFile {
   const file = new ManifestFile(uri, store);
   file.readTextFrom(read);
   file.problem = record.problem;
   file.knownRelevant = record.relevant;
-  const byDoc = record.documents.map((): ObjectSummary[] => []);
-  for (const o of record.objects) byDoc[o.doc]!.push(o.summary);
   const source = { read, lineStarts };
+  let o = 0;
   file.documents = record.documents.map((d, i) => {
-    const doc = new StoredDocument(source, d.offset, d.line, d.length);
-    return { segment: doc, checked: new CheckedDocument(doc, d.diagnostics, byDoc[i]!, d.hasSyntaxProblems, undefined) };
+    // The objects are in document order; an array of exactly their number (a pushed-to one reserves 17 places).
+    const from = o;
+    while (o < record.objects.length && record.objects[o]!.doc === i) o++;
+    const objects = record.objects.slice(from, o).map((r) => r.summary);
+    return new StoredDocument(source, d.offset, d.line, d.length, d.diagnostics, objects, d.hasSyntaxProblems);
   });
   return file;
 }
 
 /**
- * One document of a file whose text is not kept: its segment, and its text
- * and lines for CheckedDocument. A class, not closures: a monorepo has a
- * hundred thousand of these.
+ * One document of a file whose text is not kept: the file's document (its
+ * segment, and its checked results), and the text and lines its
+ * CheckedDocument reads. One class for all three, not closures: a monorepo
+ * has a hundred thousand of these.
  */
-class StoredDocument {
+class StoredDocument implements FileDocument {
+  readonly checked: CheckedDocument;
+
   constructor(
-    private readonly file: { read: () => string; lineStarts: Int32Array },
+    private readonly file: { read: () => string; lineStarts: LineStarts },
     readonly offset: number,
     readonly line: number,
     private readonly length: number,
-  ) {}
+    diagnostics: Diagnostic[],
+    objects: ObjectSummary[],
+    hasSyntaxProblems: boolean,
+  ) {
+    this.checked = new CheckedDocument(this, diagnostics, objects, hasSyntaxProblems, undefined);
+  }
+
+  get segment(): this {
+    return this;
+  }
 
   get text(): string {
     return this.read();
@@ -149,7 +167,10 @@ export class StringTable {
 
   /** The record, its strings replaced by their first copies (in place). */
   internRecord(record: FileRecord): FileRecord {
-    for (const o of record.objects) this.internValues(o.summary);
+    for (const o of record.objects) {
+      this.internValues(o.summary);
+      o.summary = compactSummary(o.summary);
+    }
     for (const d of record.documents) if (d.diagnostics.length) this.internValues(d.diagnostics);
     return record;
   }
@@ -173,11 +194,11 @@ export class StringTable {
 }
 
 /**
- * A string that does not hold on to the text it was cut from. V8 keeps a
- * slice of a longer string as a view of it; joining it to another string
- * and cutting that again makes it copy the characters. Hand-written: no API
- * asks V8 for a copy.
+ * The same summary as an object literal, whose fields V8 keeps inside the
+ * object. An object that came from another thread (or was built field by
+ * field) keeps four there and the rest in a second block: 30-60 bytes more
+ * per object, and a monorepo has a hundred thousand.
  */
-function ownCopy(s: string): string {
-  return s.length < 13 ? s : ` ${s}`.slice(1);
+function compactSummary(s: ObjectSummary): ObjectSummary {
+  return { apiVersion: s.apiVersion, kind: s.kind, group: s.group, name: s.name, namespace: s.namespace, start: s.start, end: s.end, labelStart: s.labelStart, labelEnd: s.labelEnd, facts: s.facts };
 }

@@ -5,6 +5,7 @@
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownCopy } from '../core/own-copy.js';
 
 export const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -46,7 +47,8 @@ export function findYamlFiles(root: string, display: string, options: FindOption
       }
     }
     if (seen.has(real)) return;
-    seen.add(real);
+    // Kept for the whole walk, one per folder: a flat copy (see below).
+    seen.add(ownCopy(real));
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -82,7 +84,8 @@ export function findYamlFiles(root: string, display: string, options: FindOption
             continue;
           }
         }
-        out.push({ path: p, display: d, real: fileReal });
+        // Kept for the whole run (20,000 files in a monorepo): flat copies, not path.join's trees of segments.
+        out.push({ path: ownCopy(p), display: ownCopy(d), real: ownCopy(fileReal) });
       }
     }
   };

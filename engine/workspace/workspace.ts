@@ -241,8 +241,10 @@ export class Workspace {
         }
       }
     }
-    this.objectsOf.set(file, { documents: file.documents, problem: file.problem, objects });
-    return objects;
+    // Kept for every file of a monorepo: an array of exactly their number (a pushed-to one reserves 17 places).
+    const kept = objects.slice();
+    this.objectsOf.set(file, { documents: file.documents, problem: file.problem, objects: kept });
+    return kept;
   }
 }
 

@@ -14,7 +14,7 @@ import { schemaStore } from '../../engine/schema/schema-store.js';
 import type { CertManagerTarget } from '../../engine/schema/cert-manager-target.js';
 import { excludeTest } from '../../engine/workspace/exclude-rules.js';
 import { findYamlFiles } from '../../engine/workspace/find-manifests.js';
-import { lineStartsOf, recordFile, type FileRecord } from '../../engine/workspace/file-record.js';
+import { lineStartsOf, recordFile, type FileRecord, type LineStarts } from '../../engine/workspace/file-record.js';
 import { worthIndexing } from '../../engine/workspace/manifest-file.js';
 
 export interface IndexSetup {
@@ -26,7 +26,7 @@ export interface IndexSetup {
   target: CertManagerTarget;
 }
 
-export type IndexedFile = { uri: string; path: string } & ({ record: FileRecord; lineStarts: Int32Array } | { skipped: true });
+export type IndexedFile = { uri: string; path: string } & ({ record: FileRecord; lineStarts: LineStarts } | { skipped: true });
 
 export type FromIndexWorker =
   /** The walk is done: this many YAML files to read. */
@@ -42,20 +42,22 @@ if (parentPort) {
   const setup = workerData as IndexSetup;
   const store = schemaStore(setup.target);
   const seen = new Set<string>();
-  const found = setup.folders.flatMap((f) => findYamlFiles(f, f, { maxFiles: setup.maxFiles, seen, exclude: excludeTest(f, setup.filesExclude) })).slice(0, setup.maxFiles);
-  const uris = found.map((f) => pathToFileURL(f.path).href);
+  // Only the paths are kept while the files are read (a monorepo's list is tens of thousands long).
+  const found = setup.folders.flatMap((f) => findYamlFiles(f, f, { maxFiles: setup.maxFiles, seen, exclude: excludeTest(f, setup.filesExclude) }).map((file) => file.path)).slice(0, setup.maxFiles);
+  seen.clear();
+  const uris = found.map((path) => pathToFileURL(path).href);
   port.postMessage({ found: found.length, uris } satisfies FromIndexWorker);
   let batch: IndexedFile[] = [];
   let since = performance.now();
-  found.forEach((f, i) => {
+  found.forEach((path, i) => {
     const uri = uris[i]!;
-    let result: IndexedFile = { uri, path: f.path, skipped: true };
+    let result: IndexedFile = { uri, path, skipped: true };
     try {
-      if (statSync(f.path).size <= setup.maxBytes) {
-        const text = readFileSync(f.path, 'utf8');
+      if (statSync(path).size <= setup.maxBytes) {
+        const text = readFileSync(path, 'utf8');
         if (worthIndexing(text)) {
           const checked = recordFile(uri, text, store, setup.maxBytes);
-          result = { uri, path: f.path, record: checked.record, lineStarts: lineStartsOf(checked.text) };
+          result = { uri, path, record: checked.record, lineStarts: lineStartsOf(checked.text) };
         }
       }
     } catch {

@@ -153,7 +153,7 @@ export function extractFacts(o: KubeObject): ObjectFacts | undefined {
         ...(commonName ? [commonName] : []),
       ],
       ...(commonName ? { commonName } : {}),
-      ...optional('ipAddresses', list(spec, 'ipAddresses').flatMap((x, i) => (typeof x === 'string' ? [located(o, ['spec', 'ipAddresses', i], x)].filter((l): l is Located => !!l) : []))),
+      ...optional('ipAddresses', nonEmpty(list(spec, 'ipAddresses').flatMap((x, i) => (typeof x === 'string' ? [located(o, ['spec', 'ipAddresses', i], x)].filter((l): l is Located => !!l) : [])))),
       ...optional('duration', located(o, ['spec', 'duration'], str(spec, 'duration'))),
       ...optional('renewBefore', located(o, ['spec', 'renewBefore'], str(spec, 'renewBefore'))),
       ...optional('renewBeforePercentage', typeof spec?.renewBeforePercentage === 'number' ? { ...located(o, ['spec', 'renewBeforePercentage'], '-')!, value: spec.renewBeforePercentage } : undefined),
@@ -232,6 +232,9 @@ export function extractFacts(o: KubeObject): ObjectFacts | undefined {
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
+
+/** The list, or undefined when it is empty (an empty array is kept per object, in every file). */
+const nonEmpty = <T>(items: T[]): T[] | undefined => (items.length > 0 ? items : undefined);
 
 /** The credential Secret keys an issuer reads (see credential-refs.ts). */
 function credentialUses(o: KubeObject, spec: Json | undefined): CredentialUse[] {

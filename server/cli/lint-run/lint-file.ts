@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { decodeFile, formatBytes } from '../../../engine/manifests/file-limits.js';
 import { looksRelevant } from '../../../engine/workspace/manifest-file.js';
-import { lineStartsOf, recordFile, recordProblem, type FileRecord } from '../../../engine/workspace/file-record.js';
+import { lineStartsOf, recordFile, recordProblem, type FileRecord, type LineStarts } from '../../../engine/workspace/file-record.js';
 import type { SchemaStore } from '../../../engine/schema/schema-store.js';
 
 export interface LintJob {
@@ -28,7 +28,7 @@ export type LintOutcome =
    * report reads it again from the file, for the few that need it), but for
    * standard input (`text`); `hash`: of the bytes, for the cache.
    */
-  | { kind: 'shown'; record: FileRecord; lineStarts: Int32Array; text?: string; hash?: string }
+  | { kind: 'shown'; record: FileRecord; lineStarts: LineStarts; text?: string; hash?: string }
   /** The file could not be read: the command stops with this error. */
   | { kind: 'unreadable'; error: { code?: string; message: string } };
 

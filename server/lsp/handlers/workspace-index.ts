@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { excludeTest } from '../../../engine/workspace/exclude-rules.js';
 import { findYamlFiles, SKIP_DIRS } from '../../../engine/workspace/find-manifests.js';
-import { lineStartsOf, recordFile, storedFileView, StringTable, type FileRecord } from '../../../engine/workspace/file-record.js';
+import { lineStartsOf, recordFile, storedFileView, StringTable, type FileRecord, type LineStarts } from '../../../engine/workspace/file-record.js';
 import { worthIndexing } from '../../../engine/workspace/manifest-file.js';
 import { isKustomizationFile } from '../../../engine/workspace/kustomization.js';
 import type { ServerState } from '../server-state.js';
@@ -129,7 +129,7 @@ export class WorkspaceIndex {
    * neither syntax trees nor text (read from disk again when asked for: the
    * file watcher loads a changed file again).
    */
-  private add(uri: string, path: string, record: FileRecord, lineStarts: Int32Array): void {
+  private add(uri: string, path: string, record: FileRecord, lineStarts: LineStarts): void {
     const { workspace, indexed } = this.state;
     workspace.setChecked(uri, storedFileView(uri, record, lineStarts, () => diskText(path), workspace.store), true);
     indexed.add(uri);
@@ -252,13 +252,14 @@ export class WorkspaceIndex {
       // Its own young generation at V8's usual size: the server may run with a small one (client/server-node-flags.ts),
       // and parsing makes much short-lived garbage (20,000 files: 10.2-12.1 s with this, 10.1-15.4 s without).
       const worker = new Worker(WORKER_FILE, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-      this.run = {
+      const run = {
         stop: () => {
           stopped = true;
           progress?.done();
           void worker.terminate();
         },
       };
+      this.run = run;
       worker.on('message', (m: FromIndexWorker) => {
         if (stopped) return;
         if ('found' in m) found(m.uris);
@@ -266,8 +267,13 @@ export class WorkspaceIndex {
           m.files.forEach(take);
           step();
         } else {
-          void worker.terminate();
-          finish();
+          // The pass across files that ends indexing is its largest: it waits until the worker's
+          // heap is given back, so that the two do not add up (bench:lsp-index, peak RSS).
+          stopped = true;
+          const last = () => {
+            if (this.run === run) finish();
+          };
+          void worker.terminate().then(last, last);
         }
       });
       worker.on('error', (e) => {
