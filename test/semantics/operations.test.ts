@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { schemaStore } from '../../engine/schema/schema-store.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
+import { ManifestFile } from '../../engine/workspace/manifest-file.js';
 import type { Diagnostic } from '../../engine/core/diagnostic.js';
 
 const LE_PROD = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -220,4 +221,48 @@ test('a Certificate without namespace is judged against Issuers next to it, not 
   ws.set('file:///k/issuer.yaml', caIssuer);
   ws.set('file:///k/cert.yaml', bare);
   assert.deepEqual(only([...ws.crossDiagnostics().values()].flat(), 'certificate-namespace-implicit'), []);
+});
+
+test("a file's findings are the same when the others are background files (the language server's index) as when all are open", () => {
+  // A monorepo in small: production and staging issuers, 52 name sets under example.com (over the rate limit),
+  // Certificates for one set of names, an account key Secret written by a Certificate, an Ingress through ingress-shim.
+  const files: Record<string, string> = {
+    'issuer.yaml': issuer({ key: 'shared-key' }),
+    'staging.yaml': issuer({ name: 'st', server: LE_STAGING }),
+    'dup-a.yaml': cert({ name: 'dup-a', ns: 'one', names: ['same.example.com'] }),
+    'dup-b.yaml': cert({ name: 'dup-b', ns: 'one', names: ['SAME.example.com'] }),
+    'key.yaml': cert({ name: 'key', ns: 'cert-manager', secret: 'shared-key', names: ['key.example.com'] }),
+    'staged.yaml': cert({ name: 'staged', issuer: 'st', extra: '  duration: 720h\n', names: ['staged.example.com'] }),
+    'ingress.yaml': `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: www
+  namespace: web
+  annotations:
+    cert-manager.io/cluster-issuer: le
+spec:
+  tls:
+    - hosts: [www.example.com, WWW.example.com]
+      secretName: www-tls
+`,
+  };
+  for (let i = 0; i < 48; i++) files[`c${i}.yaml`] = cert({ name: `c${i}`, names: [`s${i}.example.com`, `t${i}.example.com`] });
+  const all = check(files);
+  assert.ok(['letsencrypt-rate-limit', 'letsencrypt-duplicate-certificates', 'account-key-secret-conflict', 'acme-duration-ignored'].every((code) => only(all, code).length > 0));
+  const store = schemaStore();
+  for (const open of ['issuer.yaml', 'dup-a.yaml', 'key.yaml', 'staged.yaml', 'ingress.yaml', 'c7.yaml']) {
+    const ws = new Workspace(store);
+    for (const [name, text] of Object.entries(files)) {
+      const uri = `file:///ws/${name}`;
+      if (name === open) ws.set(uri, text);
+      else {
+        const background = new ManifestFile(uri, store);
+        background.update(text);
+        ws.setChecked(uri, background, true);
+      }
+    }
+    const alone = (ws.crossDiagnostics().get(`file:///ws/${open}`) ?? []).map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character} ${d.message}`);
+    const together = all.filter((d) => d.uri === open).map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character} ${d.message}`);
+    assert.deepEqual(alone, together, open);
+  }
 });

@@ -154,3 +154,20 @@ function keptFile(store: ReturnType<typeof schemaStore>): ManifestFile {
   file.update(INDEXED_TEXT);
   return file;
 }
+
+test('line starts are kept in 16 bits below 64 KiB and in 32 bits above, with the same positions either way', () => {
+  const store = schemaStore();
+  const big = `${'# padding: a long comment line of a generated file, repeated\n'.repeat(1200)}---\n${INDEXED_TEXT}`;
+  assert.ok(big.length > 0x10000);
+  assert.ok(lineStartsOf(INDEXED_TEXT) instanceof Uint16Array);
+  assert.ok(lineStartsOf(big) instanceof Int32Array);
+  for (const text of [INDEXED_TEXT, big]) {
+    const kept = new ManifestFile(INDEXED, store);
+    kept.update(text);
+    const { record } = recordFile(INDEXED, text, store, 1 << 20);
+    const stored = storedFileView(INDEXED, record, lineStartsOf(text), () => text, store);
+    const places = (f: ManifestFile) => f.documents.flatMap((d) => d.checked.objects.map((o) => f.toFileRange(d, d.checked.lines.rangeOf(o.labelStart, o.labelEnd))));
+    assert.deepEqual(places(stored), places(kept));
+    assert.ok(places(stored).at(-1)!.start.line > 1000 || text === INDEXED_TEXT);
+  }
+});
