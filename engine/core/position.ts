@@ -9,11 +9,27 @@ export interface Range {
   end: Position;
 }
 
+/**
+ * Where a text's lines start: its own, or a window onto a longer text's
+ * (`first`: the index of its first line there; `shift`: its offset there).
+ * A window costs no copy: a background file's documents are looked up
+ * tens of thousands of times in a monorepo (the Certificates list).
+ */
+export interface LineStartsOf {
+  lineStarts: ArrayLike<number>;
+  length: number;
+  first?: number;
+  count?: number;
+  shift?: number;
+}
+
 /** Maps offsets in a text to line/character positions. */
 export class LineIndex {
-  /** Offsets at which each line starts. */
-  readonly lineStarts: ArrayLike<number>;
+  private readonly lineStarts: ArrayLike<number>;
   private readonly length: number;
+  private readonly first: number;
+  private readonly count: number;
+  private readonly shift: number;
   /** Undefined for an index made from line starts alone. */
   private readonly text: string | undefined;
 
@@ -22,10 +38,13 @@ export class LineIndex {
    * kept (a language server's background file): then positions and offsets
    * work, and lineText does not.
    */
-  constructor(text: string | { lineStarts: ArrayLike<number>; length: number }) {
+  constructor(text: string | LineStartsOf) {
     if (typeof text !== 'string') {
       this.lineStarts = text.lineStarts;
       this.length = text.length;
+      this.first = text.first ?? 0;
+      this.count = text.count ?? text.lineStarts.length - this.first;
+      this.shift = text.shift ?? 0;
       this.text = undefined;
       return;
     }
@@ -37,30 +56,38 @@ export class LineIndex {
     }
     this.lineStarts = starts;
     this.length = text.length;
+    this.first = 0;
+    this.count = starts.length;
+    this.shift = 0;
     this.text = text;
   }
 
   get lineCount(): number {
-    return this.lineStarts.length;
+    return this.count;
+  }
+
+  /** Where line `i` starts (the first line at 0). */
+  private startOf(i: number): number {
+    return i === 0 ? 0 : this.lineStarts[this.first + i]! - this.shift;
   }
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.length));
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = this.count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= o) lo = mid;
+      if (this.startOf(mid) <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.lineStarts[lo]! };
+    return { line: lo, character: o - this.startOf(lo) };
   }
 
   offsetAt(pos: Position): number {
-    if (pos.line >= this.lineStarts.length) return this.length;
+    if (pos.line >= this.count) return this.length;
     if (pos.line < 0) return 0;
-    const start = this.lineStarts[pos.line]!;
-    const next = pos.line + 1 < this.lineStarts.length ? this.lineStarts[pos.line + 1]! : this.length;
+    const start = this.startOf(pos.line);
+    const next = pos.line + 1 < this.count ? this.startOf(pos.line + 1) : this.length;
     return Math.min(start + Math.max(0, pos.character), next);
   }
 
@@ -71,8 +98,8 @@ export class LineIndex {
   /** The text of one line without its line break. */
   lineText(line: number): string {
     if (this.text === undefined) throw new Error('LineIndex.lineText: the text is not kept');
-    const start = this.lineStarts[line] ?? this.length;
-    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1]! : this.length;
+    const start = line < this.count ? this.startOf(line) : this.length;
+    const next = line + 1 < this.count ? this.startOf(line + 1) : this.length;
     return this.text.slice(start, next).replace(/\r?\n$/, '');
   }
 }

@@ -139,12 +139,19 @@ class StoredDocument implements FileDocument {
     return this.file.read().slice(this.offset, this.offset + this.length);
   }
 
-  /** The file's line starts from the document's first line to its end, counted from its start. */
+  /** The document's lines: a window onto the file's line starts, from its first line to its end. */
   lines(): LineIndex {
     const { lineStarts } = this.file;
-    const starts = [0];
-    for (let l = this.line + 1; l < lineStarts.length && lineStarts[l]! <= this.offset + this.length; l++) starts.push(lineStarts[l]! - this.offset);
-    return new LineIndex({ lineStarts: starts, length: this.length });
+    const end = this.offset + this.length;
+    // The lines after the first that start within the document (binary search: line starts ascend).
+    let lo = this.line + 1;
+    let hi = lineStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lineStarts[mid]! <= end) lo = mid + 1;
+      else hi = mid;
+    }
+    return new LineIndex({ lineStarts, length: this.length, first: this.line, count: lo - this.line, shift: this.offset });
   }
 }
 

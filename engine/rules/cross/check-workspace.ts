@@ -84,30 +84,29 @@ export function issuersByName<T extends IssuerIdentity>(issuers: readonly T[]): 
 }
 
 /**
- * matchingIssuers for many references: the issuers indexed by kind, name and
- * namespace (a workspace of thousands of files has thousands of references,
- * often to issuers of one name in every namespace); same results, same order.
+ * matchingIssuers for many references: the issuers of each kind and name
+ * indexed by namespace, when there are many (a monorepo has an issuer of one
+ * name in thousands of namespaces, and thousands of references to them);
+ * same results, same order. The arrays returned are not to be changed.
  */
-export function issuerLookup<T extends IssuerIdentity>(issuers: readonly T[], byKindName = issuersByName(issuers)): (kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined) => T[] {
-  let byNamespace: Map<string, number[]> | undefined;
-  let lookups = 0;
+export function issuerLookup<T extends IssuerIdentity>(issuers: readonly T[], byKindName = issuersByName(issuers)): (kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined) => readonly T[] {
+  const byNamespace = new Map<readonly T[], Map<string | undefined, T[]>>();
   return (kind, name, namespace) => {
     const all = byKindName.get(`${kind}\u0000${name}`) ?? [];
-    // A few lookups (the language server's open documents) filter; many (a linter's thousands of files) index first.
-    if (kind === 'ClusterIssuer' || namespace === undefined || all.length < 16 || ++lookups < 64) return matchingIssuers(all, kind, name, namespace);
-    if (!byNamespace) {
-      byNamespace = new Map();
-      issuers.forEach((i, n) => {
-        const k = `${i.kind}\u0000${i.name}\u0000${i.namespace ?? '\u0001'}`;
-        const list = byNamespace!.get(k);
-        if (list) list.push(n);
-        else byNamespace!.set(k, [n]);
-      });
+    if (kind === 'ClusterIssuer' || namespace === undefined || all.length < 16) return matchingIssuers(all, kind, name, namespace);
+    let index = byNamespace.get(all);
+    if (!index) {
+      index = new Map();
+      for (const i of all) {
+        const list = index.get(i.namespace);
+        if (list) list.push(i);
+        else index.set(i.namespace, [i]);
+      }
+      byNamespace.set(all, index);
     }
-    // The issuers in that namespace and those without one, in workspace order (as matchingIssuers gives them).
-    const inNamespace = byNamespace.get(`${kind}\u0000${name}\u0000${namespace}`) ?? [];
-    const unset = byNamespace.get(`${kind}\u0000${name}\u0000\u0001`) ?? [];
-    return (unset.length === 0 ? inNamespace : [...inNamespace, ...unset].sort((a, b) => a - b)).map((n) => issuers[n]!);
+    // Those in that namespace and those without one, in workspace order (as matchingIssuers gives them).
+    if (!index.has(undefined)) return index.get(namespace) ?? [];
+    return all.filter((i) => i.namespace === undefined || i.namespace === namespace);
   };
 }
 
