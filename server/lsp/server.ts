@@ -45,7 +45,7 @@ export function startLanguageServer(transport: 'stdio' | 'node-ipc'): Connection
   // default heap growth the heap is about twice what is live before a full
   // collection runs. Growing it by 30 % at a time measured 434–464 MiB peak
   // instead of 589–628 MiB at 20,000 files (bench:lsp-index), with edits as
-  // fast; by 20 %, 284–298 MiB instead of 309–322 MiB later, indexing as fast.
+  // fast; by 20 %, 284–291 MiB instead of 309–322 MiB later, indexing as fast.
   setFlagsFromString('--heap-growing-percent=20');
   const connection =
     transport === 'stdio'
