@@ -50,6 +50,22 @@ ${o.extra ?? ''}  issuerRef:
     kind: ClusterIssuer
 `;
 
+/** An Ingress whose TLS hosts get a Certificate from ClusterIssuer "le" through ingress-shim. */
+const ingress = (hosts: string[]) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: www
+  namespace: web
+  annotations:
+    cert-manager.io/cluster-issuer: le
+spec:
+  tls:
+    - hosts: [${hosts.join(', ')}]
+      secretName: www-tls
+  rules:
+    - host: ${hosts[0]}
+`;
+
 /** The solver list entries cert-manager can never pick, by index. */
 function unreachable(solvers: string[]): number[] {
   const text = issuer({ server: LE_STAGING, solvers: solvers.join('') });
@@ -139,21 +155,7 @@ test("rate limits: distinct name sets per registered domain, and Certificates fo
   assert.equal(six.length, 6);
   assert.match(six[0]!.message, /^6 Certificates request exactly these names \(www\.example\.com\)/);
   // ingress-shim's Certificate counts like any other.
-  const ingress = `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: www
-  namespace: web
-  annotations:
-    cert-manager.io/cluster-issuer: le
-spec:
-  tls:
-    - hosts: [www.example.com]
-      secretName: www-tls
-  rules:
-    - host: www.example.com
-`;
-  assert.deepEqual(dup({ 'a.yaml': cert({ name: 'a' }), 'ingress.yaml': ingress }).map((d) => d.uri).sort(), ['a.yaml', 'ingress.yaml']);
+  assert.deepEqual(dup({ 'a.yaml': cert({ name: 'a' }), 'ingress.yaml': ingress(['www.example.com']) }).map((d) => d.uri).sort(), ['a.yaml', 'ingress.yaml']);
 });
 
 test('credentials ending in a line break: fixes that drop it, and credentials cert-manager trims are not reported', () => {
@@ -233,18 +235,7 @@ test("a file's findings are the same when the others are background files (the l
     'dup-b.yaml': cert({ name: 'dup-b', ns: 'one', names: ['SAME.example.com'] }),
     'key.yaml': cert({ name: 'key', ns: 'cert-manager', secret: 'shared-key', names: ['key.example.com'] }),
     'staged.yaml': cert({ name: 'staged', issuer: 'st', extra: '  duration: 720h\n', names: ['staged.example.com'] }),
-    'ingress.yaml': `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: www
-  namespace: web
-  annotations:
-    cert-manager.io/cluster-issuer: le
-spec:
-  tls:
-    - hosts: [www.example.com, WWW.example.com]
-      secretName: www-tls
-`,
+    'ingress.yaml': ingress(['www.example.com', 'WWW.example.com']),
   };
   for (let i = 0; i < 48; i++) files[`c${i}.yaml`] = cert({ name: `c${i}`, names: [`s${i}.example.com`, `t${i}.example.com`] });
   const all = check(files);
